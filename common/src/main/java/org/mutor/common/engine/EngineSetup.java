@@ -78,6 +78,7 @@ public final class EngineSetup {
     public static void offline() {
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("OPT_OUT_TRACKING", "true");
+        NetworkGuard.installIfRequested();
     }
 
     /**
