@@ -56,10 +56,10 @@ final class NpyData {
     }
 
     /** Bytes in one row (one index of the first axis); 0-d arrays have no rows. */
-    static long rowBytes(NpyHeader header, String source) throws FormatException {
+    static long rowBytes(NpyHeader header, String source) {
         long[] shape = header.shape();
         if (shape.length == 0) {
-            throw new FormatException(source + ": a 0-d array has no rows; read it whole");
+            throw new IllegalArgumentException(source + ": a 0-d array has no rows; read it whole");
         }
         long n = header.dtype().byteSize();
         for (int i = 1; i < shape.length; i++) {
@@ -69,13 +69,13 @@ final class NpyData {
     }
 
     /** Checks that rows [start, start + count) lie inside the first axis. */
-    static void checkRows(NpyHeader header, long start, long count, String source) throws FormatException {
+    static void checkRows(NpyHeader header, long start, long count, String source) {
+        rowBytes(header, source);
         long rows = header.shape().length == 0 ? 0 : header.shape()[0];
         if (start < 0 || count < 0 || start > rows - count) {
             throw new IllegalArgumentException(source + ": rows [" + start + ", " + (start + count)
                     + ") are outside the array's " + rows + " rows (shape " + Arrays.toString(header.shape()) + ")");
         }
-        rowBytes(header, source);
     }
 
     /** {@code shape} with the first axis replaced by {@code count}. */
