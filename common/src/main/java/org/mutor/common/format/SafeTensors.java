@@ -76,8 +76,13 @@ public final class SafeTensors {
             for (Map.Entry<String, JsonElement> entry : header.entrySet()) {
                 String name = entry.getKey();
                 if (name.equals("__metadata__")) {
-                    for (Map.Entry<String, JsonElement> m : entry.getValue().getAsJsonObject().entrySet()) {
-                        metadata.put(m.getKey(), m.getValue().getAsString());
+                    try {
+                        for (Map.Entry<String, JsonElement> m : entry.getValue().getAsJsonObject().entrySet()) {
+                            metadata.put(m.getKey(), m.getValue().getAsString());
+                        }
+                    } catch (RuntimeException e) {
+                        throw new FormatException(file + ": safetensors __metadata__ must map strings to strings: "
+                                + e.getMessage());
                     }
                     continue;
                 }

@@ -128,6 +128,26 @@ public final class HostTensor {
         return shape.length;
     }
 
+    /**
+     * Returns a view of indices [start, start + length) along {@code dim}, sharing this
+     * tensor's storage, as PyTorch's {@code narrow} does.
+     *
+     * @throws IllegalArgumentException when the range lies outside the axis
+     */
+    public HostTensor narrow(int dim, long start, long length) {
+        if (dim < 0 || dim >= shape.length) {
+            throw new IllegalArgumentException("cannot narrow axis " + dim + " of a tensor of rank " + shape.length);
+        }
+        if (start < 0 || length < 0 || start > shape[dim] - length) {
+            throw new IllegalArgumentException("range [" + start + ", " + (start + length) + ") lies outside axis "
+                    + dim + " of size " + shape[dim]);
+        }
+        long[] narrowed = shape.clone();
+        narrowed[dim] = length;
+        long from = length == 0 ? offset : offset + start * strides[dim];
+        return new HostTensor("narrowed tensor", dtype, narrowed, strides, from, storage);
+    }
+
     /** Number of elements (1 for a 0-d tensor). */
     public long numel() {
         long n = 1;
