@@ -17,7 +17,7 @@ import java.util.zip.ZipException;
  * from the leading bytes). Only unsigned-byte data is accepted: images with magic
  * 2051 ({@code idx3-ubyte}: count, rows, columns) and labels with magic 2049
  * ({@code idx1-ubyte}: count). Header integers are big-endian. The data must be
- * exactly as long as the header says.
+ * exactly as long as the header declares.
  */
 public final class IdxFiles {
 

@@ -93,22 +93,22 @@ public final class ImageFolderDataset implements Iterable<LabeledImage> {
         return new ImageFolderDataset(root, List.copyOf(classes), Collections.unmodifiableList(items));
     }
 
-    /** The root folder. */
+    /** Returns the root folder. */
     public Path root() {
         return root;
     }
 
-    /** Class folder names, sorted; the index of a name is its label. */
+    /** Returns the class folder names, sorted; the index of a name is its label. */
     public List<String> classes() {
         return classes;
     }
 
-    /** All listed images in order. */
+    /** Returns all listed images in order. */
     public List<Item> items() {
         return items;
     }
 
-    /** Number of listed images, including any that later fail to decode. */
+    /** Returns the number of listed images, including any that later fail to decode. */
     public int size() {
         return items.size();
     }
@@ -129,7 +129,7 @@ public final class ImageFolderDataset implements Iterable<LabeledImage> {
         return ImageEntries.decodeOrSkip(data, item.path().toString(), item.label(), LOG, skipped);
     }
 
-    /** Number of images skipped so far because they could not be read or decoded. */
+    /** Returns the number of images skipped so far because they could not be read or decoded. */
     public long skippedCount() {
         return skipped.get();
     }
@@ -161,7 +161,7 @@ public final class ImageFolderDataset implements Iterable<LabeledImage> {
         };
     }
 
-    /** The folder and every folder below it (following links), sorted by path as text. */
+    /** Lists the folder and every folder below it (following links), sorted by path as text. */
     private static List<Path> foldersInPathOrder(Path top) throws IOException {
         List<Path> folders = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(top, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {

@@ -110,22 +110,22 @@ public final class TarImageDataset {
         return names;
     }
 
-    /** The archive file. */
+    /** Returns the archive file. */
     public Path archive() {
         return archive;
     }
 
-    /** Class names; the index of a name is its label. */
+    /** Returns the class names; the index of a name is its label. */
     public List<String> classes() {
         return classes;
     }
 
-    /** Label of a class name, or -1 when the name is not in the class list. */
+    /** Returns the label of a class name, or -1 when the name is not in the class list. */
     public int labelOf(String className) {
         return labels.getOrDefault(className, -1);
     }
 
-    /** Number of images skipped so far, over all streams, because they could not be decoded. */
+    /** Returns the number of images skipped so far, over all streams, because they could not be decoded. */
     public long skippedCount() {
         return skipped.get();
     }

@@ -103,7 +103,7 @@ public final class TarImageStream implements Iterator<LabeledImage>, Closeable {
             }
             return readImage(inner, entry, innerName + "/" + entry.getName(), innerLabel);
         } catch (IOException e) {
-            // The outer stream skips what is left of this entry; if the outer archive is
+            // The outer stream skips what is left of this entry. When the outer archive is
             // itself truncated, its next header read fails and ends the pass.
             ImageEntries.skip(dataset.log(), dataset.skippedCounter(), "inner archive " + innerName
                     + " is corrupt, so the rest of it is skipped: " + e.getMessage());

@@ -22,7 +22,7 @@ class ImageBatchesTest {
     }
 
     @Test
-    void batchIsNchwInUnitRangeAndConvertsBack() {
+    void batchRoundTripsAsNchw() {
         List<RgbImage> images = List.of(TestImages.noise(5, 4, 1), TestImages.noise(5, 4, 2));
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray batch = ImageBatches.toBatch(manager, images);

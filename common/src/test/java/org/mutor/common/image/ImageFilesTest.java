@@ -53,7 +53,7 @@ class ImageFilesTest {
     }
 
     @Test
-    void gridPlacesImagesRowByRowWithBlackPadding() throws IOException {
+    void gridLayoutAndPadding() throws IOException {
         List<RgbImage> images = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             images.add(TestImages.noise(4, 3, 100 + i));

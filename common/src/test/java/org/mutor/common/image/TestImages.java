@@ -11,14 +11,14 @@ final class TestImages {
     private TestImages() {
     }
 
-    /** Uniformly random pixels: incompressible, so any lossy step shows. */
+    /** Makes uniformly random pixels, which are incompressible, so any lossy step shows. */
     static RgbImage noise(int width, int height, long seed) {
         byte[] rgb = new byte[3 * width * height];
         new Random(seed).nextBytes(rgb);
         return new RgbImage(width, height, rgb);
     }
 
-    /** A smooth pattern that JPEG keeps close to the original. */
+    /** Makes a smooth pattern that JPEG keeps close to the original. */
     static RgbImage smooth(int width, int height) {
         byte[] rgb = new byte[3 * width * height];
         for (int y = 0; y < height; y++) {
