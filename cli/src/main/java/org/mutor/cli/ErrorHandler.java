@@ -22,8 +22,6 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         err.println("mutor: error: " + describe(e));
         if (isVerbose(parseResult)) {
             e.printStackTrace(err);
-        } else {
-            err.println("(run with -v for the stack trace)");
         }
         err.flush();
         return ExitCodes.FAILURE;
