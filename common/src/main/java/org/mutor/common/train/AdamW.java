@@ -175,7 +175,11 @@ public final class AdamW implements AutoCloseable {
                             + Arrays.toString(t.shape()) + " but the parameter has "
                             + e.getValue().getShape() + "; the checkpoint belongs to another model");
                 }
-                NDArray loaded = t.toNDArray(manager).toType(e.getValue().getDataType(), false);
+                if (t.dtype().engineType() != e.getValue().getDataType()) {
+                    throw new FormatException("optimizer moment '" + prefix + e.getKey() + "' has dtype " + t.dtype().shortName()
+                            + " but the parameter has " + e.getValue().getDataType() + "; convert the checkpoint first");
+                }
+                NDArray loaded = TrainCheckpoint.toOwnedNDArray(t, manager);
                 e.getValue().close();
                 e.setValue(loaded);
             }

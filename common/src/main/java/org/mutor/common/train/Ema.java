@@ -108,7 +108,11 @@ public final class Ema implements AutoCloseable {
                 throw new FormatException("EMA weight '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
                         + " but the parameter has " + e.getValue().getShape() + "; the checkpoint belongs to another model");
             }
-            NDArray loaded = t.toNDArray(manager);
+            if (t.dtype().engineType() != e.getValue().getDataType()) {
+                throw new FormatException("EMA weight '" + e.getKey() + "' has dtype " + t.dtype().shortName()
+                        + " but the parameter has " + e.getValue().getDataType() + "; convert the checkpoint first");
+            }
+            NDArray loaded = TrainCheckpoint.toOwnedNDArray(t, manager);
             e.getValue().close();
             e.setValue(loaded);
         }

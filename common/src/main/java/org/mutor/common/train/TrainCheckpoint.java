@@ -1,6 +1,7 @@
 package org.mutor.common.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 
 import com.google.gson.JsonObject;
@@ -93,6 +94,19 @@ public final class TrainCheckpoint {
                 copyInto(t, e.getValue().getArray(), e.getKey());
             }
         }
+    }
+
+    /**
+     * Copies a host tensor into a new array of {@code manager} that owns its memory.
+     * {@link HostTensor#toNDArray} would hand the engine the memory-mapped file region
+     * itself, which is read-only: an in-place update of such an array crashes the JVM.
+     */
+    static NDArray toOwnedNDArray(HostTensor tensor, NDManager manager) {
+        ByteBuffer bytes = tensor.contiguousBytes();
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        direct.put(bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN)).flip();
+        HostTensor copy = HostTensor.contiguous("checkpoint tensor", tensor.dtype(), tensor.shape(), direct);
+        return copy.toNDArray(manager);
     }
 
     /** Copies {@code source} into {@code target} in place; both must have the same shape and dtype. */
