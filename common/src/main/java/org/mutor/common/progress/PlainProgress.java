@@ -79,7 +79,7 @@ final class PlainProgress implements Progress {
         lastPrinted = current;
     }
 
-    /** The report line at time {@code now}. */
+    /** Formats the report line for time {@code now}. */
     String line(long now) {
         StringBuilder b = new StringBuilder();
         b.append(task).append(": step ").append(current);

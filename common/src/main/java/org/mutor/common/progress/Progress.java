@@ -39,13 +39,13 @@ public interface Progress extends AutoCloseable {
     @Override
     void close();
 
-    /** A report on standard error, starting at 0 of {@code total} (0 or less when unknown). */
+    /** Starts a report on standard error at 0 of {@code total} (0 or less when unknown). */
     static Progress start(String task, long total) {
         return start(task, 0, total);
     }
 
     /**
-     * A report on standard error starting at {@code initial} (the resumed step) of
+     * Starts a report on standard error at {@code initial} (the resumed step) of
      * {@code total}: a bar when the JVM has a console, plain lines every 10 s otherwise.
      */
     static Progress start(String task, long initial, long total) {
@@ -55,7 +55,7 @@ public interface Progress extends AutoCloseable {
         return new PlainProgress(task, initial, total, System.err, DEFAULT_INTERVAL, System::nanoTime);
     }
 
-    /** Plain lines on {@code out} at most once per {@code interval}, and a final line on close. */
+    /** Starts plain lines on {@code out}: a line when a step finds {@code interval} passed since the last one, and a final line on close. */
     static Progress plain(String task, long initial, long total, PrintStream out, Duration interval) {
         return new PlainProgress(task, initial, total, out, interval, System::nanoTime);
     }

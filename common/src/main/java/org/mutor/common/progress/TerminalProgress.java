@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /**
  * Progress as a redrawn bar with rate and ETA (me.tongfei:progressbar). Only used when
- * the JVM has a console: the library asks jline for the terminal width and redraws
+ * the JVM has a console: the library queries jline for the terminal width and redraws
  * with carriage returns, which is noise in a log file.
  */
 final class TerminalProgress implements Progress {

@@ -88,7 +88,7 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /** The parameter groups, in order. */
+    /** Returns the parameter groups, in order. */
     public List<ParamGroup> groups() {
         return groups;
     }
@@ -145,7 +145,7 @@ public final class AdamW implements AutoCloseable {
         Gradients.zeroGrad(ParamGroup.allParams(groups).values());
     }
 
-    /** The moments as host tensors, named {@code exp_avg/NAME} and {@code exp_avg_sq/NAME}. */
+    /** Copies the moments to host tensors, named {@code exp_avg/NAME} and {@code exp_avg_sq/NAME}. */
     public Map<String, HostTensor> stateTensors() {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         exp.forEach((name, m) -> out.put("exp_avg/" + name, HostTensor.fromNDArray(m)));

@@ -66,7 +66,7 @@ public final class Ema implements AutoCloseable {
         }
     }
 
-    /** The averaged weights by parameter name; owned by this object. */
+    /** Returns the averaged weights by parameter name; this object owns and closes them. */
     public Map<String, NDArray> weights() {
         return java.util.Collections.unmodifiableMap(shadow);
     }
@@ -77,7 +77,7 @@ public final class Ema implements AutoCloseable {
             for (Map.Entry<String, Parameter> e : target.entrySet()) {
                 NDArray s = shadow.get(e.getKey());
                 if (s == null) {
-                    throw new IllegalArgumentException("EMA holds no parameter '" + e.getKey()
+                    throw new IllegalArgumentException("EMA has no parameter '" + e.getKey()
                             + "'; pass parameters of the model the average was built for");
                 }
                 TrainCheckpoint.copyInto(s, e.getValue().getArray());
@@ -85,7 +85,7 @@ public final class Ema implements AutoCloseable {
         }
     }
 
-    /** The averaged weights as host tensors, named {@code ema/NAME}. */
+    /** Copies the averaged weights to host tensors, named {@code ema/NAME}. */
     public Map<String, HostTensor> stateTensors() {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         shadow.forEach((name, s) -> out.put("ema/" + name, HostTensor.fromNDArray(s)));

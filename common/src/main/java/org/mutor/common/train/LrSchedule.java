@@ -16,7 +16,7 @@ public interface LrSchedule {
     /** Learning rate for optimizer step {@code step} (0-based). */
     double lr(long step);
 
-    /** The same rate at every step. */
+    /** Returns the same rate at every step. */
     static LrSchedule constant(double lr) {
         checkRate("lr", lr);
         return step -> lr;

@@ -30,7 +30,7 @@ public record ParamGroup(Map<String, Parameter> params, double weightDecay, doub
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
 
-    /** A group with learning-rate scale 1. */
+    /** Creates a group with learning-rate scale 1. */
     public static ParamGroup of(Map<String, Parameter> params, double weightDecay) {
         return new ParamGroup(params, weightDecay, 1.0);
     }
@@ -59,7 +59,7 @@ public record ParamGroup(Map<String, Parameter> params, double weightDecay, doub
         return List.of(of(decay, weightDecay), of(noDecay, 0.0));
     }
 
-    /** All parameters of the groups by name, rejecting a name or parameter listed twice. */
+    /** Collects the parameters of all groups by name, rejecting a name or parameter listed twice. */
     public static Map<String, Parameter> allParams(List<ParamGroup> groups) {
         Map<String, Parameter> all = new LinkedHashMap<>();
         for (ParamGroup g : groups) {

@@ -45,7 +45,7 @@ public final class ShuffledOrder {
         consumed = consumedExamples;
     }
 
-    /** The next {@code batch} example indices, running on into the next epoch when one ends. */
+    /** Returns the next {@code batch} example indices, running on into the next epoch when one ends. */
     public int[] next(int batch) {
         if (batch <= 0) {
             throw new IllegalArgumentException("invalid batch size " + batch + "; use a positive size");

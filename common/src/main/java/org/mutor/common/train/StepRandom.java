@@ -20,7 +20,7 @@ public final class StepRandom {
     private StepRandom() {
     }
 
-    /** A 64-bit seed mixed from the run seed, the step and the stream id. */
+    /** Mixes a 64-bit seed from the run seed, the step and the stream id. */
     public static long seed(long seed, long step, long stream) {
         long h = mix(seed ^ 0x9E3779B97F4A7C15L);
         h = mix(h + step * 0xBF58476D1CE4E5B9L + 0x632BE59BD9B4E019L);
@@ -32,13 +32,13 @@ public final class StepRandom {
         return new SplittableRandom(seed(seed, step, stream));
     }
 
-    /** A 32-bit seed for {@code Engine.setRandomSeed}, which takes an int. */
+    /** Derives a 32-bit seed for {@code Engine.setRandomSeed}, which takes an int. */
     public static int engineSeed(long seed, long step, long micro) {
         long s = seed(seed, step, STREAM_ENGINE + (micro << 32));
         return (int) (s ^ (s >>> 32));
     }
 
-    /** The SplitMix64 finalizer. */
+    /** Applies the SplitMix64 finalizer. */
     static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -70,7 +70,7 @@ public final class TrainCheckpoint {
         }
     }
 
-    /** The current parameter values as host tensors named {@code model/NAME}. */
+    /** Copies the current parameter values to host tensors named {@code model/NAME}. */
     public static Map<String, HostTensor> modelTensors(Map<String, Parameter> params) {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         params.forEach((name, p) -> out.put("model/" + name, HostTensor.fromNDArray(p.getArray())));

@@ -56,7 +56,7 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Where a micro-batch stands: its optimizer step, its index within the step, and the run seed. */
+    /** Position of a micro-batch: its optimizer step, its index within the step, and the run seed. */
     public record StepContext(long step, int micro, long seed) {
 
         /** A generator for this micro-batch and {@code stream}, the same on every run and resume. */
@@ -72,7 +72,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * What one optimizer step did.
+     * Outcome of one optimizer step.
      *
      * @param step index of the step just taken (0-based)
      * @param loss mean micro-batch loss
@@ -113,12 +113,12 @@ public final class Trainer implements AutoCloseable {
         return optimizer;
     }
 
-    /** The parameter average, or null when the decay is 0. */
+    /** Returns the parameter average, or null when the decay is 0. */
     public Ema ema() {
         return ema;
     }
 
-    /** All trained parameters by name. */
+    /** Returns all trained parameters by name. */
     public Map<String, Parameter> params() {
         return params;
     }

@@ -42,7 +42,7 @@ class AdamWTest {
     }
 
     @Test
-    void matchesTorchAdamWWithGroupsClippingAndCosineSchedule() throws Exception {
+    void adamWMatchesTorchFixture() throws Exception {
         JsonObject r = Fixtures.json("/optim/adamw_steps.json").getAsJsonObject();
         Parameter weight = Fixtures.parameter(manager, "weight", Fixtures.longs(r.get("weight_shape")),
                 Fixtures.floats(r.get("weight0")));
@@ -98,7 +98,7 @@ class AdamWTest {
         assertEquals(0.1, groups.get(0).weightDecay());
         assertEquals(List.of("bias"), List.copyOf(groups.get(1).params().keySet()));
         assertEquals(0.0, groups.get(1).weightDecay());
-        // The grouped parameters are the block's own: a forward pass sees optimizer updates.
+        // The grouped parameters are the block's own, so a forward pass uses the updated values.
         try (NDScope scope = new NDScope(); AdamW adamW = new AdamW(groups, AdamW.Options.defaults())) {
             NDArray x = manager.ones(new Shape(2, 4));
             NDArray before = linear.forward(new ParameterStore(manager, false), new NDList(x), false).head();

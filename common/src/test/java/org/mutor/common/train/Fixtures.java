@@ -53,7 +53,7 @@ final class Fixtures {
         return out;
     }
 
-    /** A fresh trainable parameter holding {@code values}. */
+    /** Creates a trainable parameter containing {@code values}. */
     static Parameter parameter(NDManager manager, String name, long[] shape, float[] values) {
         Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
         NDArray array = manager.create(values, new Shape(shape));

@@ -70,7 +70,7 @@ class RandomnessTest {
     }
 
     @Test
-    void javaMaskHasTheRateAndScaleAndRepeats() {
+    void javaMaskRateScaleAndRepeat() {
         NDArray mask = Dropout.mask(manager, new Shape(100, 100), 0.25, StepRandom.forStep(1, 0, 0));
         float[] v = mask.toFloatArray();
         int zeros = 0;
