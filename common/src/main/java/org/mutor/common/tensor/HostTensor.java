@@ -260,18 +260,20 @@ public final class HostTensor {
     }
 
     /**
-     * Copies the tensor into the engine. bfloat16 is widened to float32 on the host,
-     * because creating a bfloat16 array aborts the CPU engine build.
+     * Copies the tensor into memory owned by the engine. bfloat16 is widened to float32
+     * on the host, because creating a bfloat16 array aborts the CPU engine build.
+     *
+     * <p>The result never aliases the host bytes: an engine array created over a
+     * read-only memory-mapped buffer would crash the JVM on the first in-place update.
      */
     public NDArray toNDArray(NDManager manager) {
         Shape ndShape = new Shape(shape);
-        if (dtype == DType.BFLOAT16) {
-            return manager.create(bfloat16ToFloat32(contiguousBytes()), ndShape, ai.djl.ndarray.types.DataType.FLOAT32);
-        }
-        ByteBuffer bytes = contiguousBytes();
-        // DJL copies from direct buffers only; a mapped buffer is direct already.
+        ByteBuffer bytes = dtype == DType.BFLOAT16 ? bfloat16ToFloat32(contiguousBytes()) : contiguousBytes();
+        // DJL wraps a direct buffer without copying, so the wrapper is cloned into engine memory and closed.
         ByteBuffer direct = bytes.isDirect() ? bytes : copyToDirect(bytes);
-        return manager.create(direct, ndShape, dtype.engineType());
+        try (NDArray view = manager.create(direct, ndShape, dtype.engineType())) {
+            return view.duplicate();
+        }
     }
 
     private static ByteBuffer copyToDirect(ByteBuffer bytes) {

@@ -96,17 +96,9 @@ public final class TrainCheckpoint {
         }
     }
 
-    /**
-     * Copies a host tensor into a new array of {@code manager} that owns its memory.
-     * {@link HostTensor#toNDArray} would hand the engine the memory-mapped file region
-     * itself, which is read-only: an in-place update of such an array crashes the JVM.
-     */
+    /** Copies a host tensor into a new array of {@code manager} that owns its memory. */
     static NDArray toOwnedNDArray(HostTensor tensor, NDManager manager) {
-        ByteBuffer bytes = tensor.contiguousBytes();
-        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.remaining()).order(ByteOrder.LITTLE_ENDIAN);
-        direct.put(bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN)).flip();
-        HostTensor copy = HostTensor.contiguous("checkpoint tensor", tensor.dtype(), tensor.shape(), direct);
-        return copy.toNDArray(manager);
+        return tensor.toNDArray(manager);
     }
 
     /** Copies {@code source} into {@code target} in place; both must have the same shape and dtype. */
