@@ -52,8 +52,8 @@ public final class RegisterPlanTable {
         out.append("layout: ").append(describe(layout)).append('\n');
         out.append("offset: ").append(plan.offset().map(o -> o.label() + " (flat shift "
                 + layout.shift(o) + ")").orElse("none")).append('\n');
-        out.append("slots: ").append(plan.length()).append(" (").append(layout.inputLength())
-                .append(" real, ").append(plan.registerCount()).append(" registers)\n\n");
+        out.append("slots: ").append(plan.length()).append(" (real inputs ").append(layout.inputLength())
+                .append(", registers ").append(plan.registerCount()).append(")\n\n");
 
         String[] tokens = new String[plan.length()];
         String[] targets = new String[plan.length()];
