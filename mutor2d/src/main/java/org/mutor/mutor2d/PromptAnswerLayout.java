@@ -7,7 +7,14 @@ import java.util.random.RandomGenerator;
  * x_P .. x_{P+A-1}} (EOS included). Registers go only before answer tokens: the register after
  * {@code x_t} with offset {@code d} predicts {@code x_{t+d}}, and it is valid for {@code t >=
  * P - 1} and {@code t + d <= P + A - 1}. So offset {@code d} yields {@code max(0, A - d + 1)}
- * sites. For images, MuToR-1D uses {@link #classConditional} where the class token is the prompt.
+ * sites. The register after the last prompt token {@code x_{P-1}} counts as an answer-region
+ * register, since it sits before the first answer token. For images, MuToR-1D uses {@link
+ * #classConditional} where the class token is the prompt.
+ *
+ * <p>Worked example: {@code P = 2, A = 3, d = 2}, tokens {@code x0 x1 | x2 x3 x4}, inputs {@code
+ * x0 .. x3}. Sites are {@code t = 1, 2}, so the slots are {@code x0 x1 R x2 R x3}. The first
+ * register predicts {@code x3} at position id 2, the second {@code x4} at position id 3, and
+ * {@code x0}'s own target {@code x1} is ignored because it lies in the prompt.
  *
  * @param promptLength number {@code P} of prompt tokens, at least 1
  * @param answerLength number {@code A} of answer tokens, at least 1

@@ -56,7 +56,7 @@ public final class RegisterBatch {
         return length;
     }
 
-    /** The plans, one per row. */
+    /** Returns the plans, one per row. */
     public List<RegisterPlan> plans() {
         return plans;
     }
@@ -119,6 +119,35 @@ public final class RegisterBatch {
             java.util.Arrays.fill(mask, b * length + plans.get(b).length(), (b + 1) * length, true);
         }
         return mask;
+    }
+
+    /**
+     * Returns per-slot real token indices {@code [B, L]}, -1 at registers and padding. With {@link
+     * #horizons}, this lets tensor code build the mask without the {@code [B, L, L]} array: query
+     * {@code i} may attend to key {@code j} when {@code i == j} or {@code 0 <= realIndex[j] <=
+     * horizon[i]}.
+     */
+    public int[] realIndices() {
+        int[] indices = new int[plans.size() * length];
+        java.util.Arrays.fill(indices, -1);
+        for (int b = 0; b < plans.size(); b++) {
+            int[] row = plans.get(b).realIndices();
+            System.arraycopy(row, 0, indices, b * length, row.length);
+        }
+        return indices;
+    }
+
+    /** Returns per-slot attention horizons {@code [B, L]} ({@link RegisterPlan#horizon}), -1 at padding. */
+    public int[] horizons() {
+        int[] horizons = new int[plans.size() * length];
+        java.util.Arrays.fill(horizons, -1);
+        for (int b = 0; b < plans.size(); b++) {
+            RegisterPlan plan = plans.get(b);
+            for (int k = 0; k < plan.length(); k++) {
+                horizons[b * length + k] = plan.horizon(k);
+            }
+        }
+        return horizons;
     }
 
     /** Returns the additive attention bias {@code [B, L, L]}: 0 allowed, negative infinity blocked. */

@@ -1,6 +1,6 @@
 package org.mutor.mutor2d;
 
-/** Where registers go in a training sequence. */
+/** Placement rule of registers in a training sequence. */
 public enum RegisterMode {
     /** No registers: plain next-token prediction, the baseline. */
     NONE,

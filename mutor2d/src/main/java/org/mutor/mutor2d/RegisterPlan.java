@@ -40,7 +40,7 @@ import java.util.Optional;
  * horizon     0    0    1    2    2    3
  * </pre>
  *
- * The register in slot 1 sees {@code cls} and itself, and its target {@code x2} at rotary index 1
+ * The register in slot 1 attends to {@code cls} and itself, and its target {@code x2} at rotary index 1
  * is the token that {@code x1} (also index 1) predicts under NTP.
  */
 public final class RegisterPlan {
@@ -92,7 +92,7 @@ public final class RegisterPlan {
         return sites.clone();
     }
 
-    /** Whether slot {@code slot} is a register. */
+    /** Returns whether slot {@code slot} is a register. */
     public boolean isRegister(int slot) {
         return realIndex[slot] < 0;
     }
@@ -141,7 +141,7 @@ public final class RegisterPlan {
         return mask;
     }
 
-    /** Whether slot {@code query} may attend to slot {@code key}. */
+    /** Returns whether slot {@code query} may attend to slot {@code key}. */
     public boolean allowed(int query, int key) {
         return query == key || (realIndex[key] >= 0 && realIndex[key] <= horizon[query]);
     }

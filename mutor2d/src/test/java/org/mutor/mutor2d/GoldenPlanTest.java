@@ -60,6 +60,21 @@ class GoldenPlanTest {
         assertArrayEquals(new int[] {1, 2, 3}, plan.registerSites());
     }
 
+    /*
+     * The worked example of the prompt/answer layout documentation: P = 2, A = 3, d = 2, tokens
+     * x0 x1 | x2 x3 x4. Sites t = 1, 2 give slots x0 x1 R x2 R x3; the registers predict x3
+     * (position id 2) and x4 (position id 3).
+     */
+    @Test
+    void promptAnswerDocumentedExample() {
+        RegisterPlan plan = RegisterPlanner.full(new PromptAnswerLayout(2, 3, false), new LinearOffset(2));
+        assertPlan(plan,
+                new int[] {0, 1, -1, 2, -1, 3},
+                new int[] {0, 1, 2, 2, 3, 3},
+                new int[] {I, 2, 3, 3, 4, 4},
+                new String[] {"x.....", "xx....", "xxx...", "xx.x..", "xx.xx.", "xx.x.x"});
+    }
+
     /* Same layout with a causal prompt: only the first row changes, x0 no longer sees x1. */
     @Test
     void promptAnswerFullWithCausalPrompt() {
@@ -224,6 +239,11 @@ class GoldenPlanTest {
         assertArrayEquals(new int[] {1000, -1, 11, 12, -1, 13}, plan.inputTokens(sequence, -1));
         assertArrayEquals(new long[] {11, 12, 12, 13, 14, 14}, plan.targets(sequence));
         assertArrayEquals(new int[] {0, 1, 1, 2, 3, 3}, plan.positionIds());
+        int[] horizons = new int[plan.length()];
+        for (int k = 0; k < horizons.length; k++) {
+            horizons[k] = plan.horizon(k);
+        }
+        assertArrayEquals(new int[] {0, 0, 1, 2, 2, 3}, horizons);
 
         float n = Float.NEGATIVE_INFINITY;
         float[] bias = plan.additiveBias(7);

@@ -79,6 +79,17 @@ class RegisterBatchTest {
                 assertEquals(k < plan.length() ? plan.positionId(k) : 0, positions[b * length + k]);
             }
 
+            // The index form of the mask gives the same pattern as the dense bias.
+            int[] realIndices = batch.realIndices();
+            int[] horizons = batch.horizons();
+            for (int i = 0; i < length; i++) {
+                for (int j = 0; j < length; j++) {
+                    int key = realIndices[b * length + j];
+                    boolean allowed = i == j || (key >= 0 && key <= horizons[b * length + i]);
+                    assertEquals(allowed, mask[(b * length + i) * length + j] == 0f, "row " + b + " " + i + "," + j);
+                }
+            }
+
             // Every query, padding included, attends to something, so no softmax row is empty.
             for (int i = 0; i < length; i++) {
                 boolean any = false;
