@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
         description = "Autoregressive image generation with MuToR register tokens, on the JVM.",
         subcommands = {
             InspectCommand.class,
+            RegistersCommand.class,
             SetupGpuCommand.class,
         })
 public final class MutorCommand implements Callable<Integer> {
