@@ -53,7 +53,8 @@ def save_npy(out, name, a, version=None):
     with open(path, "wb") as f:
         np.lib.format.write_array(f, a, version=version)
     check = np.load(path)
-    assert check.dtype == a.dtype and np.array_equal(check, a, equal_nan=False), name
+    assert check.dtype == a.dtype, name
+    assert np.array_equal(check, a), name
     write_json(os.path.join(out, name + ".expected.json"), describe(a))
 
 
@@ -68,9 +69,11 @@ def save_large_header(out, name, a):
     with open(path, "wb") as f:
         f.write(b"\x93NUMPY\x02\x00" + struct.pack("<I", len(text)) + text.encode("latin1"))
         f.write(np.ascontiguousarray(a).tobytes())
-    # NumPy refuses headers over 10,000 bytes unless told to allow them.
+    # NumPy rejects headers over 10,000 bytes unless max_header_size allows them.
     check = np.load(path, max_header_size=200000)
-    assert np.array_equal(check, a) and np.lib.format.read_magic(open(path, "rb")) == (2, 0), name
+    assert np.array_equal(check, a), name
+    with open(path, "rb") as f:
+        assert np.lib.format.read_magic(f) == (2, 0), name
     write_json(os.path.join(out, name + ".expected.json"), describe(a))
 
 

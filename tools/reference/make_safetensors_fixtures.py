@@ -2,7 +2,7 @@
 """Writes a safetensors fixture with Python's safetensors library, one tensor per dtype.
 
 bfloat16 is included without torch: its bits are computed with NumPy (float32 values
-that bfloat16 holds exactly, so truncating the low 16 bits is exact) and handed to the
+that bfloat16 represents exactly, so truncating the low 16 bits is exact) and handed to the
 library's own serializer. The Java test SafeTensorsTest compares every value against
 python_all_dtypes.expected.json. Usage:
 
@@ -27,7 +27,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(7)
     base = (rng.standard_normal((2, 3)) * 10).astype(np.float32)
-    # Values bfloat16 holds exactly: 8 significant bits.
+    # Values that bfloat16 represents exactly, with at most 8 significant bits.
     bf16_values = np.array([[1.0, -2.5, 3.140625], [0.0078125, -65280.0, 2.0 ** -126]],
                            dtype=np.float32)
     bf16_bits = (bf16_values.view(np.uint32) >> 16).astype(np.uint16)

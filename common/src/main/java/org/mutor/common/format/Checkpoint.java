@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * mutor's checkpoint file: a plain safetensors file whose {@code __metadata__} map holds
+ * mutor's checkpoint file: a plain safetensors file whose {@code __metadata__} map contains
  * one key, {@value #METADATA_KEY}, with a JSON string
  * {@code {"format_version": "1.0", "meta": {...}}}.
  *
@@ -24,7 +24,7 @@ import java.util.Objects;
  */
 public final class Checkpoint {
 
-    /** The {@code __metadata__} key that holds mutor's JSON. */
+    /** The {@code __metadata__} key whose value is mutor's JSON. */
     public static final String METADATA_KEY = "mutor";
 
     /** Version this build writes; readers accept any {@code 1.x}. */

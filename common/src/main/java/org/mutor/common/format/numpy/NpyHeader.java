@@ -116,12 +116,14 @@ public record NpyHeader(DType dtype, long[] shape, boolean fortranOrder, boolean
         byte[] dictBytes = new byte[total - dictStart];
         header.duplicate().position(header.position() + dictStart).get(dictBytes);
         String text = new String(dictBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+
         Map<String, Object> dict;
         try {
             dict = new PyLiteral(text).parseDict();
         } catch (IllegalArgumentException e) {
             throw new FormatException(source + ": .npy header dict is malformed: " + e.getMessage());
         }
+
         Object descr = dict.get("descr");
         Object fortran = dict.get("fortran_order");
         Object shapeValue = dict.get("shape");

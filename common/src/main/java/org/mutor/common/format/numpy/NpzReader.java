@@ -59,7 +59,7 @@ public final class NpzReader implements Closeable {
                 String key = member.name().endsWith(".npy")
                         ? member.name().substring(0, member.name().length() - 4) : member.name();
                 if (entries.put(key, reader.new Entry(key, member)) != null) {
-                    throw new FormatException(file + ": the archive holds two members named '" + key + "'");
+                    throw new FormatException(file + ": duplicate member name '" + key + "'");
                 }
             }
             return reader;
@@ -86,14 +86,14 @@ public final class NpzReader implements Closeable {
     }
 
     /**
-     * The member with this key ({@code arr_0} for {@code arr_0.npy}).
+     * Returns the member with this key ({@code arr_0} for {@code arr_0.npy}).
      *
      * @throws IllegalArgumentException naming the keys that exist
      */
     public Entry entry(String name) {
         Entry e = entries.get(name);
         if (e == null) {
-            throw new IllegalArgumentException(file + ": no array named '" + name + "'; the archive holds "
+            throw new IllegalArgumentException(file + ": no array named '" + name + "'; the archive contains "
                     + entries.keySet());
         }
         return e;
@@ -153,7 +153,7 @@ public final class NpzReader implements Closeable {
             return header.shape();
         }
 
-        /** The member's .npy header. */
+        /** Returns the member's .npy header. */
         public NpyHeader header() {
             return header;
         }

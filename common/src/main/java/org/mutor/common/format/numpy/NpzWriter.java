@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
@@ -79,6 +80,12 @@ public final class NpzWriter implements Closeable {
         this.target = file.toAbsolutePath();
         Files.createDirectories(target.getParent());
         this.temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            // Temporary files start as owner-only; a sample archive is meant to be shared like any output.
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: keep its default permissions.
+        }
         this.channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         this.zip64Threshold = zip64Threshold;
         this.directoryBuffer = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
@@ -136,6 +143,7 @@ public final class NpzWriter implements Closeable {
                         + Arrays.toString(shape));
             }
         }
+
         byte[] header = NpyHeader.encode(dtype, shape);
         long elements = 1;
         for (long d : shape) {
@@ -144,6 +152,7 @@ public final class NpzWriter implements Closeable {
         long size = header.length + Math.multiplyExact(elements, (long) dtype.byteSize());
         byte[] memberName = (name + ".npy").getBytes(StandardCharsets.UTF_8);
         boolean zip64 = size >= zip64Threshold;
+
         ByteBuffer local = ByteBuffer.allocate(30 + memberName.length + (zip64 ? 20 : 0))
                 .order(ByteOrder.LITTLE_ENDIAN);
         local.putInt(ZipDirectory.LOCAL_HEADER_SIG)
@@ -161,6 +170,7 @@ public final class NpzWriter implements Closeable {
         if (zip64) {
             local.putShort(ZipDirectory.ZIP64_EXTRA_ID).putShort((short) 16).putLong(size).putLong(size);
         }
+
         open = new Member(memberName, dtype, shape.clone(), position, size, zip64);
         write(local.flip());
         ByteBuffer headerBytes = ByteBuffer.wrap(header);
@@ -292,6 +302,7 @@ public final class NpzWriter implements Closeable {
             throw new IllegalStateException("array '" + new String(open.name, StandardCharsets.UTF_8)
                     + "' is still open; call endArray() before finish()");
         }
+
         long directoryOffset = position;
         long directorySize = directoryBuffer.position();
         write(directoryBuffer.flip());
@@ -306,6 +317,7 @@ public final class NpzWriter implements Closeable {
                     .putLong(directorySize).putLong(directoryOffset);
             end.putInt(ZipDirectory.ZIP64_LOCATOR_SIG).putInt(0).putLong(recordOffset).putInt(1);
         }
+
         short entries = (short) Math.min(count, ZipDirectory.U16_MAX);
         end.putInt(ZipDirectory.END_SIG).putShort((short) 0).putShort((short) 0)
                 .putShort(entries).putShort(entries)
@@ -313,6 +325,7 @@ public final class NpzWriter implements Closeable {
                 .putInt((int) (zip64 ? ZipDirectory.U32_MAX : directoryOffset))
                 .putShort((short) 0);
         write(end.flip());
+
         try {
             channel.force(true);
             channel.close();

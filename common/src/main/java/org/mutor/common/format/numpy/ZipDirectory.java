@@ -59,6 +59,7 @@ final class ZipDirectory {
             throw new FormatException(source + ": not a zip file (no end of central directory record); "
                     + "an .npz file may be truncated");
         }
+
         long endPosition = fileSize - tailSize + end;
         long count = tail.getShort(end + 10) & 0xFFFF;
         long directorySize = tail.getInt(end + 12) & U32_MAX;
@@ -82,6 +83,7 @@ final class ZipDirectory {
             throw new FormatException(source + ": central directory [" + directoryOffset + ", +" + directorySize
                     + "] lies outside the file of " + fileSize + " bytes");
         }
+
         ByteBuffer directory = readAt(channel, directoryOffset, (int) directorySize, source);
         List<Member> members = new ArrayList<>();
         int at = 0;

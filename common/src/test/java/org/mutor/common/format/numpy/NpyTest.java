@@ -48,7 +48,7 @@ class NpyTest {
         HostTensor t = Npy.read(FIXTURES.resolve("fortran_big_endian_i4.npy"));
         assertArrayEquals(new long[] {2, 3, 4}, t.shape());
         assertArrayEquals(new long[] {1, 2, 6}, t.strides());
-        // The fixture holds arange(24).reshape(2, 3, 4) * 3 - 20.
+        // The fixture contains arange(24).reshape(2, 3, 4) * 3 - 20.
         assertEquals((1 * 12 + 2 * 4 + 3) * 3 - 20, t.narrow(0, 1, 1).narrow(1, 2, 1).narrow(2, 3, 1).toLongArray()[0]);
     }
 
@@ -111,7 +111,7 @@ class NpyTest {
     }
 
     @Test
-    void encodesVersion1AndFallsBackTo2ForLongHeaders() throws IOException {
+    void headerEncodingPicksVersion() throws IOException {
         byte[] v1 = NpyHeader.encode(DType.FLOAT32, new long[] {5});
         assertEquals(1, v1[6]);
         assertEquals(0, v1.length % 64);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -110,7 +111,7 @@ class NpzWriterTest {
         assertJdkZipReadsWithCrc(file, written);
     }
 
-    /** The JDK's own zip stream reader checks each member's CRC-32 and sizes, zip64 included. */
+    /** Reads the archive with the JDK's zip stream reader, which checks each member's CRC-32 and sizes. */
     private static void assertJdkZipReadsWithCrc(Path file, Map<String, HostTensor> written) throws IOException {
         List<String> names = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
@@ -196,5 +197,48 @@ class NpzWriterTest {
             writer.append(ByteBuffer.allocate(80));
         }
         assertArrayEquals(new long[] {42}, NpzReader.readAll(file).get("x").toLongArray());
+    }
+
+    /**
+     * Streams a uint8 array of more than 4 GiB (22,000 images of 256x256x3), as the sample
+     * writer does, and reads rows past the 4 GiB mark back. Runs only with
+     * MUTOR_BIG_TESTS=1; the archive is left in the Java-written folder for
+     * {@code check_numpy_outputs.py --big}.
+     */
+    @Test
+    void streamsArrayLargerThan4GiB() throws IOException {
+        Assumptions.assumeTrue("1".equals(System.getenv("MUTOR_BIG_TESTS")), "set MUTOR_BIG_TESTS=1 to run");
+        int rowBytes = 256 * 256 * 3;
+        long rowCount = 22_000;
+        Path file = Expected.javaWrittenDir().resolve("big_uint8.npz");
+        // Row r is this sequence starting at (r * 31) mod 256, which equals pattern(r, i).
+        byte[] cycle = new byte[rowBytes + 256];
+        for (int i = 0; i < cycle.length; i++) {
+            cycle[i] = (byte) i;
+        }
+        try (NpzWriter writer = NpzWriter.create(file)) {
+            writer.beginArray("arr_0", DType.UINT8, new long[] {rowCount, 256, 256, 3});
+            for (long r = 0; r < rowCount; r++) {
+                writer.append(ByteBuffer.wrap(cycle, (int) ((r * 31) & 0xFF), rowBytes));
+            }
+            writer.endArray();
+            writer.finish();
+        }
+        assertTrue(Files.size(file) > (4L << 30));
+        try (NpzReader reader = NpzReader.open(file); RowCursor cursor = reader.entry("arr_0").rows()) {
+            assertArrayEquals(new long[] {rowCount, 256, 256, 3}, reader.entry("arr_0").shape());
+            HostTensor last = reader.entry("arr_0").readRows(rowCount - 2, 2);
+            ByteBuffer bytes = last.contiguousBytes();
+            for (int i = 0; i < 2 * rowBytes; i += 997) {
+                assertEquals(pattern(rowCount - 2 + i / rowBytes, i % rowBytes), bytes.get(i), "byte " + i);
+            }
+            while (cursor.hasNext()) {
+                long first = cursor.position();
+                ByteBuffer batch = cursor.next(500).contiguousBytes();
+                for (int r = 0; r < batch.capacity() / rowBytes; r++) {
+                    assertEquals(pattern(first + r, rowBytes - 1), batch.get((r + 1) * rowBytes - 1));
+                }
+            }
+        }
     }
 }
