@@ -29,6 +29,7 @@ public final class AtomicFiles {
         Path parent = target.getParent();
         Files.createDirectories(parent);
         Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
+        makeReadable(temp);
         boolean done = false;
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
@@ -42,6 +43,15 @@ public final class AtomicFiles {
             if (!done) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** Gives the file rw-r--r--, as a plain new file gets, instead of the owner-only mode of a temporary file. */
+    static void makeReadable(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: the default permissions apply.
         }
     }
 
