@@ -53,6 +53,7 @@ def main(out: Path):
         "torch": torch.__version__,
     }
     (out / "expected.json").write_text(json.dumps(meta, indent=1))
+    (out / "gpt_tiny.yaml").write_text("".join(f"{k}: {v}\n" for k, v in meta["config"].items()))
     print("wrote", out)
 
 

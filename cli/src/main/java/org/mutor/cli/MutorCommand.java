@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
         subcommands = {
             InspectCommand.class,
             RegistersCommand.class,
+            GptCommand.class,
             SetupGpuCommand.class,
         })
 public final class MutorCommand implements Callable<Integer> {
