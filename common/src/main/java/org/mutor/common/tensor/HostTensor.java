@@ -240,18 +240,26 @@ public final class HostTensor {
     }
 
     /**
-     * Copies the tensor into the engine. bfloat16 is widened to float32 on the host,
-     * because creating a bfloat16 array aborts the CPU engine build.
+     * Copies the tensor into the engine. bfloat16 is widened to float32 and int16 to int32
+     * on the host, because creating either array type aborts the CPU engine build.
      */
     public NDArray toNDArray(NDManager manager) {
         Shape ndShape = new Shape(shape);
         if (dtype == DType.BFLOAT16) {
             return manager.create(bfloat16ToFloat32(contiguousBytes()), ndShape, ai.djl.ndarray.types.DataType.FLOAT32);
         }
+        if (dtype == DType.INT16) {
+            return manager.create(int16ToInt32(contiguousBytes()), ndShape, ai.djl.ndarray.types.DataType.INT32);
+        }
         ByteBuffer bytes = contiguousBytes();
-        // DJL copies from direct buffers only; a mapped buffer is direct already.
-        ByteBuffer direct = bytes.isDirect() ? bytes : copyToDirect(bytes);
-        return manager.create(direct, ndShape, dtype.engineType());
+        if (bytes.isDirect()) {
+            // DJL wraps a direct buffer without copying. A memory-mapped checkpoint is read-only, so an
+            // in-place op on the wrapped array would crash the JVM: clone it into engine-owned memory.
+            try (NDArray view = manager.create(bytes, ndShape, dtype.engineType())) {
+                return view.duplicate();
+            }
+        }
+        return manager.create(copyToDirect(bytes), ndShape, dtype.engineType());
     }
 
     private static ByteBuffer copyToDirect(ByteBuffer bytes) {
@@ -259,6 +267,18 @@ public final class HostTensor {
         direct.put(bytes.duplicate());
         direct.flip();
         return direct;
+    }
+
+    /** Sign-extends packed little-endian int16 values to int32, because DJL 0.36's engine aborts on int16 arrays. */
+    static ByteBuffer int16ToInt32(ByteBuffer int16) {
+        int n = int16.remaining() / 2;
+        ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer in = int16.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int base = in.position();
+        for (int i = 0; i < n; i++) {
+            out.putInt(i * 4, in.getShort(base + i * 2));
+        }
+        return out;
     }
 
     /** Widens packed little-endian bfloat16 values to float32 by shifting each into the high half. */
