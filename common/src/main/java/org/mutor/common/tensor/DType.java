@@ -8,8 +8,8 @@ import java.util.Locale;
  * Element types that the checkpoint and array formats carry, with their names in
  * PyTorch, safetensors and NumPy.
  *
- * <p>bfloat16 exists only on the host side: the CPU engine build cannot hold it, so
- * {@link HostTensor#toNDArray} widens it to float32.
+ * <p>bfloat16 and int16 exist only on the host side: the CPU engine build aborts on
+ * them, so {@link HostTensor#toNDArray} widens them to float32 and int32.
  */
 public enum DType {
     FLOAT32(4, "torch.float32", "F32", "<f4", DataType.FLOAT32),
@@ -18,7 +18,7 @@ public enum DType {
     FLOAT64(8, "torch.float64", "F64", "<f8", DataType.FLOAT64),
     INT64(8, "torch.int64", "I64", "<i8", DataType.INT64),
     INT32(4, "torch.int32", "I32", "<i4", DataType.INT32),
-    INT16(2, "torch.int16", "I16", "<i2", DataType.INT16),
+    INT16(2, "torch.int16", "I16", "<i2", DataType.INT32),
     INT8(1, "torch.int8", "I8", "|i1", DataType.INT8),
     UINT8(1, "torch.uint8", "U8", "|u1", DataType.UINT8),
     BOOL(1, "torch.bool", "BOOL", "|b1", DataType.BOOLEAN);
@@ -57,7 +57,7 @@ public enum DType {
         return numpyDescr;
     }
 
-    /** Engine type that holds this data; bfloat16 maps to float32. */
+    /** Engine type that holds this data; bfloat16 maps to float32 and int16 to int32. */
     public DataType engineType() {
         return engineType;
     }

@@ -261,19 +261,28 @@ public final class HostTensor {
 
     /**
      * Copies the tensor into memory owned by the engine. bfloat16 is widened to float32
-     * on the host, because creating a bfloat16 array aborts the CPU engine build.
+     * and int16 to int32 on the host, because creating either array type aborts the CPU
+     * engine build.
      *
      * <p>The result never aliases the host bytes: an engine array created over a
      * read-only memory-mapped buffer would crash the JVM on the first in-place update.
      */
     public NDArray toNDArray(NDManager manager) {
         Shape ndShape = new Shape(shape);
-        ByteBuffer bytes = dtype == DType.BFLOAT16 ? bfloat16ToFloat32(contiguousBytes()) : contiguousBytes();
-        // DJL wraps a direct buffer without copying, so the wrapper is cloned into engine memory and closed.
-        ByteBuffer direct = bytes.isDirect() ? bytes : copyToDirect(bytes);
-        try (NDArray view = manager.create(direct, ndShape, dtype.engineType())) {
-            return view.duplicate();
+        if (dtype == DType.BFLOAT16) {
+            return manager.create(bfloat16ToFloat32(contiguousBytes()), ndShape, ai.djl.ndarray.types.DataType.FLOAT32);
         }
+        if (dtype == DType.INT16) {
+            return manager.create(int16ToInt32(contiguousBytes()), ndShape, ai.djl.ndarray.types.DataType.INT32);
+        }
+        ByteBuffer bytes = contiguousBytes();
+        if (bytes.isDirect()) {
+            // DJL wraps a direct buffer without copying, so the wrapper is cloned into engine memory.
+            try (NDArray view = manager.create(bytes, ndShape, dtype.engineType())) {
+                return view.duplicate();
+            }
+        }
+        return manager.create(copyToDirect(bytes), ndShape, dtype.engineType());
     }
 
     private static ByteBuffer copyToDirect(ByteBuffer bytes) {
@@ -281,6 +290,18 @@ public final class HostTensor {
         direct.put(bytes.duplicate());
         direct.flip();
         return direct;
+    }
+
+    /** Sign-extends packed little-endian int16 values to int32, because DJL 0.36's engine aborts on int16 arrays. */
+    static ByteBuffer int16ToInt32(ByteBuffer int16) {
+        int n = int16.remaining() / 2;
+        ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer in = int16.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int base = in.position();
+        for (int i = 0; i < n; i++) {
+            out.putInt(i * 4, in.getShort(base + i * 2));
+        }
+        return out;
     }
 
     /** Widens packed little-endian bfloat16 values to float32 by shifting each into the high half. */

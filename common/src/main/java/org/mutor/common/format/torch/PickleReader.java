@@ -450,7 +450,7 @@ final class PickleReader {
         try {
             return narrow(new BigInteger(text.trim()));
         } catch (NumberFormatException e) {
-            throw error(pos, "INT opcode holds '" + text + "', not an integer");
+            throw error(pos, "INT opcode contains '" + text + "', not an integer");
         }
     }
 
@@ -458,7 +458,7 @@ final class PickleReader {
         try {
             return Double.parseDouble(text.trim());
         } catch (NumberFormatException e) {
-            throw error(pos, "FLOAT opcode holds '" + text + "', not a number");
+            throw error(pos, "FLOAT opcode contains '" + text + "', not a number");
         }
     }
 

@@ -34,7 +34,7 @@ final class PickleWriter {
         return out.toByteArray();
     }
 
-    /** Tensors in storage-key order: storage {@code i} holds the contiguous bytes of tensor {@code i}. */
+    /** Tensors in storage-key order: storage {@code i} contains the contiguous bytes of tensor {@code i}. */
     List<HostTensor> storages() {
         return storages;
     }

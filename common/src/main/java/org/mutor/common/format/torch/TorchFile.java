@@ -65,12 +65,12 @@ public final class TorchFile {
      * Loads a file and returns the dict under {@code key} of its top-level dict, as in
      * {@code torch.load(file)["model"]}; with a null key, returns the top-level dict itself.
      *
-     * @throws FormatException when the file holds no dict or the key is missing
+     * @throws FormatException when the top-level value is not a dict or the key is missing
      */
     public static Map<String, Object> loadDict(Path file, String key) throws IOException {
         Object root = load(file);
         if (!(root instanceof Map)) {
-            throw new FormatException(file + ": holds a " + PickleReader.describe(root) + ", expected a dict");
+            throw new FormatException(file + ": top-level value is a " + PickleReader.describe(root) + ", expected a dict");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> dict = (Map<String, Object>) root;
@@ -215,7 +215,7 @@ public final class TorchFile {
     /** Maps a region read-only; an empty region becomes an empty heap buffer. */
     static ByteBuffer map(Path file, FileChannel channel, long offset, long length, String what) throws IOException {
         if (length > Integer.MAX_VALUE) {
-            throw new FormatException(file + ": " + what + " holds " + length + " bytes, more than the 2 GiB"
+            throw new FormatException(file + ": " + what + " is " + length + " bytes, more than the 2 GiB"
                     + " one Java buffer can map");
         }
         if (offset + length > channel.size()) {

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class TorchGlobals {
 
-    /** What an allowed global does when called. */
+    /** Behaviour of an allowed global when the pickle calls it. */
     enum Kind {
         REBUILD_TENSOR_V2, REBUILD_TENSOR, REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE, REBUILD_FROM_TYPE_V2,
         TENSOR_TYPE, STORAGE_TYPE, DTYPE, ORDERED_DICT, NAMESPACE, NUMPY_SCALAR, NUMPY_DTYPE, TORCH_SIZE,

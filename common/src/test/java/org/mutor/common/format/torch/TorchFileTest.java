@@ -44,7 +44,7 @@ class TorchFileTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"everything_zip", "everything_legacy", "llamagen_like"})
-    void readsEveryTensorAndValueAsTorchLoadDoes(String name) throws IOException {
+    void readsValuesLikeTorchLoad(String name) throws IOException {
         Object tree = TorchFile.load(fixture(name + ".pt"));
         JsonObject expected = JsonParser.parseString(
                 Files.readString(fixture(name + ".expected.json"), StandardCharsets.UTF_8)).getAsJsonObject();
@@ -126,7 +126,7 @@ class TorchFileTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"everything_zip", "everything_legacy"})
-    void keepsViewGeometryAndMapsStoragesWithoutCopying(String name) throws IOException {
+    void keepsViewsAndMapsStorages(String name) throws IOException {
         Map<String, Object> root = TorchFile.loadDict(fixture(name + ".pt"), null);
         HostTensor transposed = (HostTensor) root.get("transposed");
         assertArrayEquals(new long[] {1, 5}, transposed.strides());
@@ -180,7 +180,7 @@ class TorchFileTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"truncated_zip.pt", "truncated_legacy.pt"})
-    void truncatedFileIsAFormatErrorThatSaysSo(String name) {
+    void truncatedFileRaisesFormatException(String name) {
         FormatException e = assertThrows(FormatException.class, () -> TorchFile.load(fixture(name)));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         assertTrue(e.getMessage().contains(name), e.getMessage());
