@@ -10,8 +10,8 @@ import java.util.Locale;
  * found in ImageNet-style datasets.
  *
  * <p>Two back ends exist. {@link Backend#OPENCV} (OpenCV's imgcodecs with libjpeg-turbo,
- * loaded through JavaCPP) is the default: it decodes JPEG several times faster and reads
- * CMYK JPEGs. {@link Backend#IMAGEIO} (the JDK's ImageIO) is used when the OpenCV natives
+ * loaded through JavaCPP) is the default: it decoded large JPEG photos 1.5 times as fast
+ * as ImageIO on 2 cores (docs/BENCHMARKS.md), and it reads CMYK JPEGs. {@link Backend#IMAGEIO} (the JDK's ImageIO) is used when the OpenCV natives
  * cannot load, or when the system property {@value #BACKEND_PROPERTY} is {@code imageio}.
  *
  * <p>Rules common to both:
