@@ -3,6 +3,7 @@
 Each fixture <name>.<ext> comes with <name>.<ext>.rgb: the raw HWC bytes that Pillow's
 Image.open(path).convert('RGB') gives, which the Java decoder tests compare against
 (exactly for PNG, within a small tolerance for JPEG, whose decoders differ in rounding).
+cmyk.jpg.rgb is Pillow's CMYK-to-RGB conversion, which the OpenCV decoder approximates.
 
 Run from the repository root:
     python3 tools/reference/make_image_fixtures.py
@@ -71,6 +72,7 @@ def main():
     for name in ["gray.png", "rgba.png", "gray_alpha.png", "palette.png", "rgb16.png", "rgb.jpg", "gray.jpg"]:
         save_with_expected(OUT / name)
     assert Image.open(OUT / "cmyk.jpg").mode == "CMYK"
+    save_with_expected(OUT / "cmyk.jpg")
     total = sum(p.stat().st_size for p in OUT.iterdir())
     print(f"wrote {len(list(OUT.iterdir()))} files, {total} bytes, to {OUT}", file=sys.stderr)
 

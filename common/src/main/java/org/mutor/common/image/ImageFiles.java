@@ -41,7 +41,7 @@ public final class ImageFiles {
     /**
      * Reads and decodes an image file; see {@link ImageDecoder} for the conversion rules.
      *
-     * @throws UnsupportedImageException for a CMYK JPEG
+     * @throws UnsupportedImageException for a CMYK JPEG when ImageIO is the back end
      * @throws FormatException for a corrupt, truncated or unrecognised file
      * @throws IOException when the file cannot be read
      */
