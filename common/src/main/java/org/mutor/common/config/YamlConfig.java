@@ -144,8 +144,8 @@ public final class YamlConfig {
         if (v == null) {
             return defaultValue;
         }
-        if (v instanceof Integer || v instanceof Long) {
-            long l = ((Number) v).longValue();
+        if (v instanceof Number n && isIntegral(n)) {
+            long l = n.longValue();
             if (l == (int) l) {
                 return (int) l;
             }
@@ -165,8 +165,8 @@ public final class YamlConfig {
         if (v == null) {
             return defaultValue;
         }
-        if (v instanceof Integer || v instanceof Long) {
-            return ((Number) v).longValue();
+        if (v instanceof Number n && isIntegral(n)) {
+            return n.longValue();
         }
         if (v instanceof String s) {
             try {
@@ -249,6 +249,15 @@ public final class YamlConfig {
             }
         }
         return out;
+    }
+
+    /** True for integer types, and for other numbers (such as parsed JSON) holding a whole value. */
+    private static boolean isIntegral(Number n) {
+        if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
+            return true;
+        }
+        double d = n.doubleValue();
+        return !(n instanceof Float || n instanceof Double) && d == Math.rint(d) && !Double.isInfinite(d);
     }
 
     private ConfigException invalid(String key, Object value, String expected) {
