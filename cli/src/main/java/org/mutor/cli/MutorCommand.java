@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
             InspectCommand.class,
             RegistersCommand.class,
             GptCommand.class,
+            EvalCommand.class,
             SetupGpuCommand.class,
         })
 public final class MutorCommand implements Callable<Integer> {
