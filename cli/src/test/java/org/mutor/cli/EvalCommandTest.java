@@ -56,6 +56,32 @@ class EvalCommandTest {
     }
 
     @Test
+    void inceptionFeaturesFromImageFolder(@TempDir Path dir) throws IOException {
+        // The narrow random-weight Inception of the evaluator's parity fixture: same topology, 1/8 of the channels.
+        Path weights = Path.of("../eval-fid/src/test/resources/eval/inception_narrow.pth");
+        Path folder = Files.createDirectories(dir.resolve("images"));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 6; i++) {
+            byte[] rgb = new byte[48 * 48 * 3];
+            for (int p = 0; p < rgb.length; p++) {
+                rgb[p] = (byte) random.nextInt(256);
+            }
+            org.mutor.common.image.ImageFiles.write(folder.resolve("img" + i + ".png"), new RgbImage(48, 48, rgb));
+        }
+        Path stats = dir.resolve("ref.npz");
+        CliRunner.Result built = CliRunner.run("eval", "stats", "--images", folder.toString(), "--out", stats.toString(),
+                "--inception", weights.toString());
+        assertEquals(ExitCodes.OK, built.exitCode(), built.err());
+        CliRunner.Result result = CliRunner.run("eval", "--samples", folder.toString(), "--ref", stats.toString(),
+                "--inception", weights.toString(), "--json", dir.resolve("s.json").toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.err());
+        JsonObject scores = JsonParser.parseString(Files.readString(dir.resolve("s.json"))).getAsJsonObject();
+        // Against its own statistics the FID vanishes up to the 1e-6 diagonal offset of the singular case.
+        assertTrue(Math.abs(scores.get("fid").getAsDouble()) < 1e-2, scores.toString());
+        assertTrue(scores.has("is"), scores.toString());
+    }
+
+    @Test
     void floatSampleFileIsOneLineError(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("bad.npz");
         NpzWriter.write(bad, Map.of("arr_0", HostTensor.ofFloats(new long[] {2, 4, 4, 3}, new float[96])));
