@@ -23,7 +23,10 @@ final class VectorQuantizer {
         return l2Norm ? weight.normalize(2, 1, NORMALIZE_EPS) : weight;
     }
 
-    /** Flattens to one vector per position, [B, D, h, w] -> [M, D] in row-major grid order, normalised when {@code l2Norm}. */
+    /**
+     * Flattens to one vector per position, [B, D, h, w] -> [M, D] in row-major grid
+     * order, normalised when {@code l2Norm}.
+     */
     static NDArray flatten(NDArray z, boolean l2Norm) {
         long d = z.getShape().get(1);
         NDArray flat = z.transpose(0, 2, 3, 1).reshape(-1, d);

@@ -1,6 +1,7 @@
 package org.mutor.tokenizer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -12,6 +13,10 @@ import java.util.function.Supplier;
 
 /**
  * The building blocks of the VQ encoder and decoder as functions of named parameters.
+ *
+ * <p>At inference, elementwise steps run in place on intermediates that the block
+ * itself created, which saves an allocation of a full activation each. In training
+ * mode every step allocates, because autograd needs the values it saved.
  *
  * <p>Dimension letters: B batch, C channels, H and W height and width, N = H * W
  * spatial positions.
@@ -30,7 +35,7 @@ final class VqLayers {
     /**
      * @param params parameters by checkpoint key
      * @param dropoutP dropout inside residual blocks, used only when training
-     * @param training whether dropout is active
+     * @param training whether dropout is active and autograd must be able to record every step
      */
     VqLayers(Map<String, NDArray> params, double dropoutP, boolean training) {
         this.params = params;
@@ -68,20 +73,28 @@ final class VqLayers {
         return Conv2d.conv2d(x, p(name + ".weight"), p(name + ".bias"), ONE, NO_PAD, ONE, 1).singletonOrThrow();
     }
 
-    /** GroupNorm with 32 groups, eps 1e-6 and an affine map, over [B, C, H, W]. */
+    /**
+     * GroupNorm with 32 groups, eps 1e-6 and an affine map, over [B, C, H, W]. The
+     * engine has no group_norm, so each group is normalised by layer_norm over its
+     * C/G * H * W values (biased variance, as GroupNorm), then scaled per channel.
+     */
     NDArray groupNorm(NDArray x, String name) {
         Shape shape = x.getShape();
         long c = shape.get(1);
-        NDArray g = x.reshape(shape.get(0), VqConfig.NORM_GROUPS, -1);           // [B, G, C/G * H * W]
-        NDArray centred = g.sub(g.mean(new int[] {2}, true));
-        NDArray variance = centred.square().mean(new int[] {2}, true);          // biased, as GroupNorm
-        NDArray normed = centred.div(variance.add(NORM_EPS).sqrt()).reshape(shape);
-        return normed.mul(p(name + ".weight").reshape(1, c, 1, 1)).add(p(name + ".bias").reshape(1, c, 1, 1));
+        NDArray groups = x.reshape(shape.get(0), VqConfig.NORM_GROUPS, -1);     // [B, G, C/G * H * W]
+        Shape groupShape = new Shape(groups.getShape().get(2));
+        NDManager manager = x.getManager();
+        NDArray normed = groups.getNDArrayInternal().layerNorm(groups, groupShape, manager.ones(groupShape),
+                manager.zeros(groupShape), (float) NORM_EPS).singletonOrThrow().reshape(shape);
+        NDArray weight = p(name + ".weight").reshape(1, c, 1, 1);
+        NDArray bias = p(name + ".bias").reshape(1, c, 1, 1);
+        return training ? normed.mul(weight).add(bias) : normed.muli(weight).addi(bias);
     }
 
     /** swish(x) = x * sigmoid(x). */
-    static NDArray swish(NDArray x) {
-        return x.mul(Activation.sigmoid(x));
+    NDArray swish(NDArray x) {
+        NDArray sigmoid = Activation.sigmoid(x);
+        return training ? x.mul(sigmoid) : sigmoid.muli(x);
     }
 
     /** Residual block: x + conv2(dropout(swish(norm2(conv1(swish(norm1(x))))))), 1x1 shortcut when C changes. */
@@ -94,7 +107,7 @@ final class VqLayers {
             }
             h = conv3(h, name + ".conv2");
             NDArray shortcut = params.containsKey(name + ".nin_shortcut.weight") ? conv1(x, name + ".nin_shortcut") : x;
-            return shortcut.add(h);
+            return training ? shortcut.add(h) : h.addi(shortcut);
         });
     }
 
@@ -109,9 +122,10 @@ final class VqLayers {
             NDArray q = conv1(normed, name + ".q").reshape(b, c, n).transpose(0, 2, 1); // [B, N, C]
             NDArray k = conv1(normed, name + ".k").reshape(b, c, n);                    // [B, C, N]
             NDArray v = conv1(normed, name + ".v").reshape(b, c, n);                    // [B, C, N]
-            NDArray weights = q.matMul(k).mul(Math.pow(c, -0.5)).softmax(2);            // [B, Nq, Nk]
+            NDArray weights = q.matMul(k).mul((float) Math.pow(c, -0.5)).softmax(2);    // [B, Nq, Nk]
             NDArray out = v.matMul(weights.transpose(0, 2, 1)).reshape(shape);         // [B, C, H, W]
-            return x.add(conv1(out, name + ".proj_out"));
+            NDArray projected = conv1(out, name + ".proj_out");
+            return training ? x.add(projected) : projected.addi(x);
         });
     }
 

@@ -61,7 +61,10 @@ public final class VqModel implements AutoCloseable {
         return encoder(inference, images);
     }
 
-    /** Computes the vectors to be quantised, quant_conv(encoder(x)) before normalisation: [B, 3, H, W] -> [B, D, h, w]. */
+    /**
+     * Computes the vectors to be quantised, quant_conv(encoder(x)) before normalisation:
+     * [B, 3, H, W] -> [B, D, h, w].
+     */
     public NDArray encodeContinuous(NDArray images) {
         checkImages(images);
         return VqLayers.scoped(() -> inference.conv1(encoder(inference, images), "quant_conv"));
@@ -139,7 +142,8 @@ public final class VqModel implements AutoCloseable {
             NDArray flatCodes = VectorQuantizer.nearest(rows.stopGradient(), codebook.stopGradient()); // [M]
             NDArray zq = VectorQuantizer.lookup(codebook, flatCodes);            // [M, D]
             codebookLoss = zq.sub(rows.stopGradient()).square().mean();
-            commitLoss = zq.stopGradient().sub(rows).square().mean().mul((float) config.commitLossBeta()); // a float scalar keeps float32
+            // A float scalar keeps the 0-d loss in float32 (a double would promote it).
+            commitLoss = zq.stopGradient().sub(rows).square().mean().mul((float) config.commitLossBeta());
             // Straight-through: the value of z_q with the gradient of z.
             NDArray passed = rows.add(zq.sub(rows).stopGradient());               // [M, D]
             NDArray quantized = passed.reshape(s.get(0), s.get(2), s.get(3), s.get(1)).transpose(0, 3, 1, 2);

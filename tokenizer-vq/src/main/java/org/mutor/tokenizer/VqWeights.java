@@ -168,7 +168,8 @@ public final class VqWeights {
             throw new WeightMismatchException("VQ checkpoint does not match the config (ch " + config.ch()
                     + ", encoder_ch_mult " + config.encoderChMult() + ", num_res_blocks " + config.numResBlocks()
                     + ", z_channels " + config.zChannels() + ", codebook " + config.codebookSize() + " x "
-                    + config.codebookEmbedDim() + "): " + String.join("; ", problems.subList(0, Math.min(problems.size(), 5)))
+                    + config.codebookEmbedDim() + "): "
+                    + String.join("; ", problems.subList(0, Math.min(problems.size(), 5)))
                     + (problems.size() > 5 ? "; and " + (problems.size() - 5) + " more" : ""));
         }
         NDManager manager = NDManager.newBaseManager(device);

@@ -41,7 +41,8 @@ class VqConfigTest {
                 () -> VqConfig.fromYaml(YamlConfig.of("test", Map.of("ch", 48))));
         assertTrue(e.getMessage().contains("ch = 48 channels must be a positive multiple of 32"), e.getMessage());
         e = assertThrows(ConfigException.class,
-                () -> VqConfig.fromYaml(YamlConfig.of("test", Map.of("ch", 16, "encoder_ch_mult", List.of(2, 4), "decoder_ch_mult", List.of(2, 4)))));
+                () -> VqConfig.fromYaml(YamlConfig.of("test",
+                        Map.of("ch", 16, "encoder_ch_mult", List.of(2, 4), "decoder_ch_mult", List.of(2, 4)))));
         assertTrue(e.getMessage().contains("ch = 16 channels"), e.getMessage());
     }
 

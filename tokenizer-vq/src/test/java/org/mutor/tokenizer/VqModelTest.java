@@ -52,7 +52,8 @@ class VqModelTest {
                     () -> model.decode(m.create(new long[] {0, 64, 3, 2}, new Shape(1, 2, 2))));
             assertTrue(e.getMessage().contains("range over [0, 64]"), e.getMessage());
             assertTrue(e.getMessage().contains("expected codes in [0, 64)"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> model.decode(m.create(new long[] {1, 2}, new Shape(1, 2))));
+            assertThrows(IllegalArgumentException.class,
+                    () -> model.decode(m.create(new long[] {1, 2}, new Shape(1, 2))));
             assertThrows(IllegalArgumentException.class,
                     () -> model.decode(m.create(new float[] {1, 2, 3, 4}, new Shape(1, 2, 2))));
         }
