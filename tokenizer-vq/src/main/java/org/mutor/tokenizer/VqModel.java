@@ -84,6 +84,11 @@ public final class VqModel implements AutoCloseable {
 
     /** Images from quantised vectors: [B, D, h, w] -> [B, 3, H, W]. */
     public NDArray decodeLatent(NDArray quantized) {
+        Shape s = quantized.getShape();
+        if (s.dimension() != 4 || s.get(1) != config.codebookEmbedDim() || s.size() == 0) {
+            throw new IllegalArgumentException("quantized vectors have shape " + s + "; expected [B, "
+                    + config.codebookEmbedDim() + ", h, w] for codebook_embed_dim " + config.codebookEmbedDim());
+        }
         return VqLayers.scoped(() -> decoder(inference, inference.conv1(quantized, "post_quant_conv")));
     }
 

@@ -59,6 +59,15 @@ class VqModelTest {
         }
     }
 
+    @Test
+    void decodeLatentChecksWidth() {
+        try (NDManager m = model.manager().newSubManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> model.decodeLatent(m.zeros(new Shape(1, 4, 8, 8))));
+            assertTrue(e.getMessage().contains("expected [B, 8, h, w]"), e.getMessage());
+        }
+    }
+
     /** The stored rows have lengths far from one; lookup must return the normalised rows. */
     @Test
     void lookupReturnsNormalisedRows() {
