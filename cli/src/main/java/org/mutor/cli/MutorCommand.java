@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
         versionProvider = VersionProvider.class,
         description = "Autoregressive image generation with MuToR register tokens, on the JVM.",
         subcommands = {
+            GenerateCommand.class,
             InspectCommand.class,
             RegistersCommand.class,
             GptCommand.class,
