@@ -112,7 +112,10 @@ public final class GptLoader {
     public static GptConfig fromJson(JsonObject json) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : json.entrySet()) {
-            map.put(e.getKey(), e.getValue().getAsNumber());
+            // Parsed JSON numbers are lazy; YAML readers expect Long or Double.
+            String text = e.getValue().getAsString();
+            boolean integral = !text.contains(".") && !text.contains("e") && !text.contains("E");
+            map.put(e.getKey(), integral ? (Object) e.getValue().getAsLong() : (Object) e.getValue().getAsDouble());
         }
         return GptConfig.fromYaml(YamlConfig.of("checkpoint metadata", map));
     }

@@ -232,7 +232,7 @@ public final class GptModel implements AutoCloseable {
     }
 
     /** Additive causal bias [1, 1, L, S] for queries at [start, start + L) over keys [0, S). */
-    static NDArray causalBias(NDManager manager, int length, int start, int keys) {
+    public static NDArray causalBias(NDManager manager, int length, int start, int keys) {
         float[] bias = new float[length * keys];
         for (int i = 0; i < length; i++) {
             for (int j = 0; j < keys; j++) {
