@@ -127,7 +127,7 @@ public final class CodeShards {
             throw new FormatException(meta + ": is not valid JSON (" + e.getMessage() + ")", e);
         }
         if (!json.isJsonObject()) {
-            throw new FormatException(meta + ": holds no JSON object");
+            throw new FormatException(meta + ": contains no JSON object");
         }
         return new CodeShards(dir, json.getAsJsonObject());
     }

@@ -17,7 +17,7 @@ record CodeSplit(CodeShards shards, int[] indices) {
     /** Stream of the hold-out draw, apart from all per-step streams. */
     private static final long STREAM_SPLIT = 0x56414CL;
 
-    /** All images of {@code shards}. */
+    /** Returns a split of all images of {@code shards}. */
     static CodeSplit all(CodeShards shards) {
         int[] all = new int[shards.size()];
         Arrays.setAll(all, i -> i);
@@ -32,8 +32,8 @@ record CodeSplit(CodeShards shards, int[] indices) {
      */
     static CodeSplit[] holdOut(CodeShards shards, double fraction, long seed) {
         int n = shards.size();
-        int held = (int) Math.round(n * fraction);
-        if (held >= n) {
+        int heldOut = (int) Math.round(n * fraction);
+        if (heldOut >= n) {
             throw new IllegalArgumentException("val_fraction " + fraction + " leaves no training images out of " + n);
         }
         int[] order = new int[n];
@@ -45,8 +45,8 @@ record CodeSplit(CodeShards shards, int[] indices) {
             order[i] = order[j];
             order[j] = t;
         }
-        int[] val = Arrays.copyOf(order, held);
-        int[] train = Arrays.copyOfRange(order, held, n);
+        int[] val = Arrays.copyOf(order, heldOut);
+        int[] train = Arrays.copyOfRange(order, heldOut, n);
         Arrays.sort(val);
         Arrays.sort(train);
         return new CodeSplit[] {new CodeSplit(shards, train), new CodeSplit(shards, val)};

@@ -169,10 +169,10 @@ public record TrainConfig(Method method, double alpha, int dMax, int dMax2d, Reg
         return batchSize / gradAccum;
     }
 
-    /** Learning rate per optimizer step. */
+    /** Learning rate per optimizer step; a warm-up longer than the run (a short smoke run) is cut to the run. */
     public LrSchedule schedule() {
         return lrSchedule.equals("constant") ? LrSchedule.constant(lr)
-                : LrSchedule.warmupCosine(lr, warmupSteps, maxSteps, minLr);
+                : LrSchedule.warmupCosine(lr, Math.min(warmupSteps, maxSteps), maxSteps, minLr);
     }
 
     /** Returns a copy with other paths and step count, for tests and the command line. */

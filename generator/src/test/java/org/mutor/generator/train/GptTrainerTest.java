@@ -138,4 +138,30 @@ class GptTrainerTest {
         assertThrows(ConfigException.class, () -> TrainConfig.fromYaml(YamlConfig.of("t", Map.of("codes", "c",
                 "out", "o", "batch_size", 10, "grad_accum", 3))));
     }
+
+    @Test
+    void bundledTrainingPresetsParse() {
+        Map<String, Method> presets = Map.of("train-imagenet-mutor2d", Method.MUTOR_2D,
+                "train-imagenet-mutor2d-sparse", Method.MUTOR_2D, "train-imagenet-ntp", Method.NTP,
+                "train-llamagen-ntp", Method.NTP, "fmnist-ntp", Method.NTP, "fmnist-mutor2d", Method.MUTOR_2D,
+                "fmnist-mutor1d", Method.MUTOR_1D);
+        presets.forEach((name, method) -> {
+            TrainConfig c = TrainConfig.fromYaml(YamlConfig.load(Path.of("../configs", name + ".yaml")));
+            assertEquals(method, c.method(), name);
+        });
+        TrainConfig paper = TrainConfig.fromYaml(YamlConfig.load(Path.of("../configs/train-imagenet-mutor2d.yaml")));
+        assertEquals(GptConfig.gptB(), paper.model());
+        assertEquals(1024, paper.batchSize());
+        assertEquals(360_000, paper.maxSteps());
+        assertEquals(0.95, paper.beta2());
+        TrainConfig sparse = TrainConfig.fromYaml(
+                YamlConfig.load(Path.of("../configs/train-imagenet-mutor2d-sparse.yaml")));
+        assertEquals(80, sparse.numRegisters());
+        assertEquals(1_501_367, TrainConfig.fromYaml(
+                YamlConfig.load(Path.of("../configs/train-llamagen-ntp.yaml"))).maxSteps());
+        TrainConfig flags = TrainConfig.fromYaml(YamlConfig.load(Path.of("../configs/fmnist-mutor2d.yaml")),
+                Map.of("max_steps", "7", "method", "ntp"));
+        assertEquals(7, flags.maxSteps());
+        assertEquals(Method.NTP, flags.method());
+    }
 }
