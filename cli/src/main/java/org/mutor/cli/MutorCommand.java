@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
         description = "Autoregressive image generation with MuToR register tokens, on the JVM.",
         subcommands = {
             GenerateCommand.class,
+            TrainCommand.class,
             InspectCommand.class,
             RegistersCommand.class,
             GptCommand.class,
