@@ -35,6 +35,9 @@ public final class LmLoss {
     public record Result(NDArray loss, double ntp, double register, int ntpCount) {
     }
 
+    /** Additive bias of blocked attention pairs. */
+    static final float MASKED = -1e9f;
+
     private LmLoss() {
     }
 
@@ -79,7 +82,12 @@ public final class LmLoss {
             registers = m.create(flags, new Shape(b, l, 1));
         }
         NDArray h = model.embed(m.create(tokens, new Shape(b, l)), registers);        // [B, L, C]
-        NDArray bias = m.create(batch.additiveMask(), new Shape(b, 1, l, l));          // [B, 1, L, L]
+        float[] mask = batch.additiveMask();
+        for (int i = 0; i < mask.length; i++) {
+            // A finite "minus infinity": exp still underflows to 0, and no inf enters the backward pass.
+            mask[i] = Math.max(mask[i], MASKED);
+        }
+        NDArray bias = m.create(mask, new Shape(b, 1, l, l));                          // [B, 1, L, L]
         return model.forward(h, batch.positionIds(), bias, null, 0);                    // [B, L, V]
     }
 
