@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
             RegistersCommand.class,
             GptCommand.class,
             EvalCommand.class,
+            LmCommand.class,
             SetupGpuCommand.class,
         })
 public final class MutorCommand implements Callable<Integer> {

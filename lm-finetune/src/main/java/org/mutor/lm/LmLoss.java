@@ -1,0 +1,124 @@
+package org.mutor.lm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.mutor.mutor2d.PromptAnswerLayout;
+import org.mutor.mutor2d.RegisterBatch;
+import org.mutor.mutor2d.RegisterLoss;
+import org.mutor.mutor2d.RegisterPlan;
+import org.mutor.mutor2d.RegisterPlanner;
+import org.mutor.mutor2d.RegisterSampler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Loss of a padded batch of prompt/answer examples: register plans from the shared planner
+ * (registers only in the answer region, the prompt bidirectional for both methods), per-slot
+ * cross entropy, and {@code (1 - a) L_ntp + a L_reg}.
+ *
+ * <p>Dimension letters: B batch, L slots (inputs and registers, padded to the longest row), C
+ * hidden size, V vocabulary.
+ */
+public final class LmLoss {
+
+    /**
+     * Loss of one batch.
+     *
+     * @param loss scalar with gradient
+     * @param ntp mean NLL of answer tokens
+     * @param register mean NLL of register targets, 0 when none
+     * @param ntpCount answer tokens scored
+     */
+    public record Result(NDArray loss, double ntp, double register, int ntpCount) {
+    }
+
+    /** Additive bias of blocked attention pairs. */
+    static final float MASKED = -1e9f;
+
+    private LmLoss() {
+    }
+
+    /** Layout of an example: prompt bidirectional, answer causal. */
+    public static PromptAnswerLayout layout(LmData.Example e) {
+        return new PromptAnswerLayout(e.prompt().length, e.target().length, true);
+    }
+
+    /** Draws one plan per example with {@code sampler} (the plain plan for the baseline). */
+    public static List<RegisterPlan> plans(List<LmData.Example> examples, RegisterSampler sampler,
+            RandomGenerator random) {
+        List<RegisterPlan> plans = new ArrayList<>(examples.size());
+        for (LmData.Example e : examples) {
+            plans.add(sampler.plan(layout(e), random));
+        }
+        return plans;
+    }
+
+    /** Plain next-token plans, as evaluation uses. */
+    public static List<RegisterPlan> ntpPlans(List<LmData.Example> examples) {
+        List<RegisterPlan> plans = new ArrayList<>(examples.size());
+        for (LmData.Example e : examples) {
+            plans.add(RegisterPlanner.ntp(layout(e)));
+        }
+        return plans;
+    }
+
+    /** Logits {@code [B, L, V]} of a register batch; registers and padding get token id 0 as filler. */
+    public static NDArray logits(CausalLm model, NDManager m, RegisterBatch batch, List<int[]> sequences) {
+        int b = batch.batchSize();
+        int l = batch.length();
+        int[] tokens = batch.inputTokens(sequences, 0);
+        boolean[] registerMask = batch.registerMask();
+        NDArray registers = null;
+        boolean any = false;
+        float[] flags = new float[b * l];
+        for (int i = 0; i < flags.length; i++) {
+            flags[i] = registerMask[i] ? 1f : 0f;
+            any |= registerMask[i];
+        }
+        if (any) {
+            registers = m.create(flags, new Shape(b, l, 1));
+        }
+        NDArray h = model.embed(m.create(tokens, new Shape(b, l)), registers);        // [B, L, C]
+        float[] mask = batch.additiveMask();
+        for (int i = 0; i < mask.length; i++) {
+            // A finite "minus infinity": exp still underflows to 0, and no inf enters the backward pass.
+            mask[i] = Math.max(mask[i], MASKED);
+        }
+        NDArray bias = m.create(mask, new Shape(b, 1, l, l));                          // [B, 1, L, L]
+        return model.forward(h, batch.positionIds(), bias, null, 0);                    // [B, L, V]
+    }
+
+    /** Combined loss of {@code examples} under {@code plans}, one per example. */
+    public static Result loss(CausalLm model, NDManager m, List<LmData.Example> examples, List<RegisterPlan> plans,
+            double alpha) {
+        List<int[]> sequences = new ArrayList<>(examples.size());
+        for (LmData.Example e : examples) {
+            sequences.add(e.sequence());
+        }
+        RegisterBatch batch = RegisterBatch.of(plans);
+        NDArray logits = logits(model, m, batch, sequences);
+        NDArray nll = slotNll(m, logits, batch.targets(sequences));                     // [B, L]
+        boolean registers = batch.plans().stream().anyMatch(p -> p.registerCount() > 0);
+        double a = registers ? alpha : 0;
+        NDArray weights = m.create(RegisterLoss.weights(batch, a), nll.getShape());
+        RegisterLoss.Parts parts = RegisterLoss.combine(batch, nll.toFloatArray(), a);
+        return new Result(nll.mul(weights).sum(), parts.ntp(), parts.register(), parts.ntpCount());
+    }
+
+    /** Per-slot NLL {@code [B, L]} of logits {@code [B, L, V]}; targets below 0 give 0. */
+    static NDArray slotNll(NDManager m, NDArray logits, long[] targets) {
+        Shape shape = new Shape(logits.getShape().get(0), logits.getShape().get(1));
+        long[] index = new long[targets.length];
+        float[] valid = new float[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            index[i] = Math.max(0, targets[i]);
+            valid[i] = targets[i] >= 0 ? 1 : 0;
+        }
+        NDArray logp = logits.logSoftmax(-1);                                                  // [B, L, V]
+        NDArray picked = logp.gather(m.create(index, shape).expandDims(-1), -1).squeeze(-1);   // [B, L]
+        return picked.neg().mul(m.create(valid, shape));
+    }
+}
