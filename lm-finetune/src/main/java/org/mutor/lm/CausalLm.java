@@ -1,5 +1,6 @@
 package org.mutor.lm;
 
+import org.mutor.common.tensor.EngineArrays;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -108,10 +109,10 @@ public final class CausalLm implements AutoCloseable {
         NDArray h = Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow(); // [B, L, C]
         if (registers != null) {
             NDArray reg = param(REGISTER_EMBEDDING).reshape(1, 1, config.hiddenSize());  // [1, 1, C]
-            h = h.mul(registers.neg().add(1)).add(reg.mul(registers));
+            h = h.mul(registers.neg().add(EngineArrays.scalar(registers, 1))).add(reg.mul(registers));
         }
         if (config.architecture() == LmConfig.Architecture.GEMMA) {
-            h = h.mul((float) Math.sqrt(config.hiddenSize()));
+            h = h.mul(EngineArrays.scalar(h, (float) Math.sqrt(config.hiddenSize())));
         }
         return h;
     }
@@ -131,8 +132,8 @@ public final class CausalLm implements AutoCloseable {
         long l = h.getShape().get(1);
         float[][] table = Rope.table(invFreq, positions);
         Shape rotShape = new Shape(b, 1, l, config.headDim());
-        NDArray cos = h.getManager().create(table[0], rotShape); // [B, 1, L, D]
-        NDArray sin = h.getManager().create(table[1], rotShape);
+        NDArray cos = EngineArrays.create(h.getManager(), table[0], rotShape); // [B, 1, L, D]
+        NDArray sin = EngineArrays.create(h.getManager(), table[1], rotShape);
         NDArray x = h;
         for (int i = 0; i < config.layers(); i++) {
             x = block(i, x, cos, sin, bias, cache, start);
@@ -179,7 +180,8 @@ public final class CausalLm implements AutoCloseable {
             k = k.repeat(1, heads / kvHeads);
             v = v.repeat(1, heads / kvHeads);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(d)); // [B, H, L, S]
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));                       // [B, H, L, S]
+        scores = scores.mul(EngineArrays.scalar(scores, 1.0 / Math.sqrt(d)));
         if (bias != null) {
             scores = scores.add(bias);
         }
@@ -198,14 +200,17 @@ public final class CausalLm implements AutoCloseable {
 
     /** RMSNorm over the last axis; Gemma scales by {@code 1 + w}, Llama by {@code w}. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray normed = x.mul(x.square().mean(new int[] {-1}, true).add(config.normEps()).sqrt().pow(-1));
-        return normed.mul(config.architecture() == LmConfig.Architecture.GEMMA ? weight.add(1f) : weight);
+        NDArray meanSquare = x.square().mean(new int[] {-1}, true);
+        NDArray normed = x.div(meanSquare.add(EngineArrays.scalar(meanSquare, config.normEps())).sqrt());
+        return normed.mul(config.architecture() == LmConfig.Architecture.GEMMA
+                ? weight.add(EngineArrays.scalar(weight, 1)) : weight);
     }
 
     /** GELU with the tanh approximation: {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */
     private static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2 / Math.PI));
-        return x.mul(inner.tanh().add(1f)).mul(0.5f);
+        NDArray inner = x.add(x.mul(x).mul(x).mul(EngineArrays.scalar(x, 0.044715)))
+                .mul(EngineArrays.scalar(x, Math.sqrt(2 / Math.PI)));
+        return x.mul(inner.tanh().add(EngineArrays.scalar(x, 1))).mul(EngineArrays.scalar(x, 0.5));
     }
 
     /** Allocates a key/value cache for {@code batch} rows of up to {@code maxLength} positions. */

@@ -1,5 +1,6 @@
 package org.mutor.lm;
 
+import org.mutor.common.tensor.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -159,6 +160,6 @@ public final class LmData {
                 bias[i * n + j] = Float.NEGATIVE_INFINITY;
             }
         }
-        return manager.create(bias, new Shape(1, 1, n, n));
+        return EngineArrays.create(manager, bias, new Shape(1, 1, n, n));
     }
 }

@@ -148,12 +148,6 @@ public final class LmFinetune {
                         });
                         lastLoss = r.loss();
                         long done = r.step() + 1;
-                        if (!Double.isFinite(r.loss()) || !Double.isFinite(r.gradNorm())) {
-                            // NOTE: seen once on the CPU with lr 3e-3 on a tiny model (finite loss, NaN
-                            // gradient norm); the cause is not yet known. The last epoch's state is kept.
-                            throw new IllegalStateException("step " + done + ": loss " + r.loss() + ", gradient norm "
-                                    + r.gradNorm() + " is not finite; lower --lr and --resume from " + state);
-                        }
                         metrics.log(done, r.loss(), parts[0], parts[1], r.lr(), r.gradNorm());
                         if (done % stepsPerEpoch == 0 || done == total) {
                             JsonObject extra = new JsonObject();

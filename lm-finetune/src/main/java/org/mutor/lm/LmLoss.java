@@ -1,5 +1,6 @@
 package org.mutor.lm;
 
+import org.mutor.common.tensor.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -79,15 +80,15 @@ public final class LmLoss {
             any |= registerMask[i];
         }
         if (any) {
-            registers = m.create(flags, new Shape(b, l, 1));
+            registers = EngineArrays.create(m, flags, new Shape(b, l, 1));
         }
-        NDArray h = model.embed(m.create(tokens, new Shape(b, l)), registers);        // [B, L, C]
+        NDArray h = model.embed(EngineArrays.create(m, tokens, new Shape(b, l)), registers);        // [B, L, C]
         float[] mask = batch.additiveMask();
         for (int i = 0; i < mask.length; i++) {
             // A finite "minus infinity": exp still underflows to 0, and no inf enters the backward pass.
             mask[i] = Math.max(mask[i], MASKED);
         }
-        NDArray bias = m.create(mask, new Shape(b, 1, l, l));                          // [B, 1, L, L]
+        NDArray bias = EngineArrays.create(m, mask, new Shape(b, 1, l, l));                          // [B, 1, L, L]
         return model.forward(h, batch.positionIds(), bias, null, 0);                    // [B, L, V]
     }
 
@@ -103,7 +104,7 @@ public final class LmLoss {
         NDArray nll = slotNll(m, logits, batch.targets(sequences));                     // [B, L]
         boolean registers = batch.plans().stream().anyMatch(p -> p.registerCount() > 0);
         double a = registers ? alpha : 0;
-        NDArray weights = m.create(RegisterLoss.weights(batch, a), nll.getShape());
+        NDArray weights = EngineArrays.create(m, RegisterLoss.weights(batch, a), nll.getShape());
         RegisterLoss.Parts parts = RegisterLoss.combine(batch, nll.toFloatArray(), a);
         return new Result(nll.mul(weights).sum(), parts.ntp(), parts.register(), parts.ntpCount());
     }
@@ -118,7 +119,7 @@ public final class LmLoss {
             valid[i] = targets[i] >= 0 ? 1 : 0;
         }
         NDArray logp = logits.logSoftmax(-1);                                                  // [B, L, V]
-        NDArray picked = logp.gather(m.create(index, shape).expandDims(-1), -1).squeeze(-1);   // [B, L]
-        return picked.neg().mul(m.create(valid, shape));
+        NDArray picked = logp.gather(EngineArrays.create(m, index, shape).expandDims(-1), -1).squeeze(-1);   // [B, L]
+        return picked.neg().mul(EngineArrays.create(m, valid, shape));
     }
 }

@@ -1,5 +1,6 @@
 package org.mutor.tokenizer;
 
+import org.mutor.common.tensor.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -122,7 +123,8 @@ final class VqLayers {
             NDArray q = conv1(normed, name + ".q").reshape(b, c, n).transpose(0, 2, 1); // [B, N, C]
             NDArray k = conv1(normed, name + ".k").reshape(b, c, n);                    // [B, C, N]
             NDArray v = conv1(normed, name + ".v").reshape(b, c, n);                    // [B, C, N]
-            NDArray weights = q.matMul(k).mul((float) Math.pow(c, -0.5)).softmax(2);    // [B, Nq, Nk]
+            NDArray scores = q.matMul(k);
+            NDArray weights = scores.mul(EngineArrays.scalar(scores, Math.pow(c, -0.5))).softmax(2);    // [B, Nq, Nk]
             NDArray out = v.matMul(weights.transpose(0, 2, 1)).reshape(shape);         // [B, C, H, W]
             NDArray projected = conv1(out, name + ".proj_out");
             return training ? x.add(projected) : projected.addi(x);

@@ -1,5 +1,6 @@
 package org.mutor.tokenizer;
 
+import org.mutor.common.tensor.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -148,7 +149,8 @@ public final class VqModel implements AutoCloseable {
             NDArray zq = VectorQuantizer.lookup(codebook, flatCodes);            // [M, D]
             codebookLoss = zq.sub(rows.stopGradient()).square().mean();
             // A float scalar keeps the 0-d loss in float32 (a double would promote it).
-            commitLoss = zq.stopGradient().sub(rows).square().mean().mul((float) config.commitLossBeta());
+            NDArray commitMse = zq.stopGradient().sub(rows).square().mean();
+            commitLoss = commitMse.mul(EngineArrays.scalar(commitMse, config.commitLossBeta()));
             // Straight-through: the value of z_q with the gradient of z.
             NDArray passed = rows.add(zq.sub(rows).stopGradient());               // [M, D]
             NDArray quantized = passed.reshape(s.get(0), s.get(2), s.get(3), s.get(1)).transpose(0, 3, 1, 2);

@@ -270,19 +270,17 @@ public final class HostTensor {
     public NDArray toNDArray(NDManager manager) {
         Shape ndShape = new Shape(shape);
         if (dtype == DType.BFLOAT16) {
-            return manager.create(bfloat16ToFloat32(contiguousBytes()), ndShape, ai.djl.ndarray.types.DataType.FLOAT32);
+            return EngineArrays.owned(manager.create(bfloat16ToFloat32(contiguousBytes()), ndShape,
+                    ai.djl.ndarray.types.DataType.FLOAT32));
         }
         if (dtype == DType.INT16) {
-            return manager.create(int16ToInt32(contiguousBytes()), ndShape, ai.djl.ndarray.types.DataType.INT32);
+            return EngineArrays.owned(manager.create(int16ToInt32(contiguousBytes()), ndShape,
+                    ai.djl.ndarray.types.DataType.INT32));
         }
         ByteBuffer bytes = contiguousBytes();
-        if (bytes.isDirect()) {
-            // DJL wraps a direct buffer without copying, so the wrapper is cloned into engine memory.
-            try (NDArray view = manager.create(bytes, ndShape, dtype.engineType())) {
-                return view.duplicate();
-            }
-        }
-        return manager.create(copyToDirect(bytes), ndShape, dtype.engineType());
+        // DJL wraps a direct buffer without copying, so the wrapper is cloned into engine memory.
+        ByteBuffer direct = bytes.isDirect() ? bytes : copyToDirect(bytes);
+        return EngineArrays.owned(manager.create(direct, ndShape, dtype.engineType()));
     }
 
     private static ByteBuffer copyToDirect(ByteBuffer bytes) {

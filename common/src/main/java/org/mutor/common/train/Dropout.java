@@ -1,5 +1,6 @@
 package org.mutor.common.train;
 
+import org.mutor.common.tensor.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -43,7 +44,7 @@ public final class Dropout {
         for (long i = 0; i < n; i++) {
             values.put(random.nextDouble() < p ? 0f : keep);
         }
-        return manager.create(bytes, shape, DataType.FLOAT32);
+        return EngineArrays.owned(manager.create(bytes, shape, DataType.FLOAT32));
     }
 
     /** {@code x * mask} in training, {@code x} itself otherwise (or when {@code p == 0}). */

@@ -1,5 +1,6 @@
 package org.mutor.common.train;
 
+import org.mutor.common.tensor.EngineArrays;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
@@ -138,12 +139,17 @@ public final class Trainer implements AutoCloseable {
                             + "; the loss function must return a scalar");
                 }
                 lossSum += loss.getFloat();
-                collector.backward(k == 1 ? loss : loss.div(k));
+                collector.backward(k == 1 ? loss : loss.div(EngineArrays.scalar(loss, k)));
             }
         }
         double norm = config.maxGradNorm() > 0
                 ? Gradients.clipGradNorm(params.values(), config.maxGradNorm())
                 : Gradients.globalNorm(params.values());
+        if (!Double.isFinite(norm) || !Double.isFinite(lossSum)) {
+            // Stops before the update, so the weights and the last checkpoint stay usable.
+            Gradients.zeroGrad(params.values());
+            throw new NonFiniteStepException(step, lossSum / k, norm);
+        }
         double lr = config.schedule().lr(step);
         optimizer.step(lr);
         Gradients.zeroGrad(params.values());

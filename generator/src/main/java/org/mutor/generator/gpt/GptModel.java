@@ -1,5 +1,6 @@
 package org.mutor.generator.gpt;
 
+import org.mutor.common.tensor.EngineArrays;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -49,7 +50,7 @@ public final class GptModel implements AutoCloseable {
         this.parameters = parameters;
         int grid = config.gridSize();
         float[] table = Rope2d.table(grid, config.headDim(), config.ropeBase(), config.clsTokenNum());
-        this.ropeTable = manager.create(table, new Shape(config.clsTokenNum() + (long) grid * grid, config.headDim() / 2, 2));
+        this.ropeTable = EngineArrays.create(manager, table, new Shape(config.clsTokenNum() + (long) grid * grid, config.headDim() / 2, 2));
     }
 
     /**
@@ -69,7 +70,7 @@ public final class GptModel implements AutoCloseable {
             } else if (name.equals("output.weight")) {
                 value = manager.zeros(shape);
             } else {
-                value = manager.create(normal(random, (int) shape.size(), 0.02f), shape);
+                value = EngineArrays.create(manager, normal(random, (int) shape.size(), 0.02f), shape);
             }
             value.setName(name);
             params.put(name, value);
@@ -192,7 +193,8 @@ public final class GptModel implements AutoCloseable {
             k = k.repeat(1, heads / kvHeads);
             v = v.repeat(1, heads / kvHeads);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).muli(1.0 / Math.sqrt(d)); // [B, H, L, S]
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));                         // [B, H, L, S]
+        scores = scores.mul(EngineArrays.scalar(scores, 1.0 / Math.sqrt(d)));
         if (bias != null) {
             scores = scores.add(bias);
         }
@@ -217,7 +219,7 @@ public final class GptModel implements AutoCloseable {
     /** RMSNorm over the last axis: x * rsqrt(mean(x^2) + eps) * weight, in float32. */
     NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-        return x.mul(meanSquare.add(config.normEps()).sqrt().pow(-1)).mul(weight);
+        return x.div(meanSquare.add(EngineArrays.scalar(meanSquare, config.normEps())).sqrt()).mul(weight);
     }
 
     /** Teacher-forced logits [B, N, V]: entry i predicts codes[:, i] from the class and the codes before it. */
@@ -239,7 +241,7 @@ public final class GptModel implements AutoCloseable {
                 bias[i * keys + j] = j <= start + i ? 0f : Float.NEGATIVE_INFINITY;
             }
         }
-        return manager.create(bias, new Shape(1, 1, length, keys));
+        return EngineArrays.create(manager, bias, new Shape(1, 1, length, keys));
     }
 
     /** Allocates a key/value cache for {@code batch} rows of up to {@code maxLength} positions. */

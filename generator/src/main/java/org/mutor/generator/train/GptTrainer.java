@@ -166,8 +166,6 @@ public final class GptTrainer {
                     long t0 = System.nanoTime();
                     ntpSum = 0;
                     registerSum = 0;
-                    // NOTE: on a loaded 2-core machine the gradient norm was sometimes NaN (seen for
-                    // MuToR-2D and for a 4-layer NTP benchmark); the cause is not yet found.
                     Trainer.StepResult r = trainer.step(context -> microLoss(context));
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     long done = r.step() + 1;

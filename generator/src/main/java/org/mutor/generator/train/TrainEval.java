@@ -1,5 +1,6 @@
 package org.mutor.generator.train;
 
+import org.mutor.common.tensor.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -44,7 +45,7 @@ final class TrainEval {
             }
             try (NDScope scope = new NDScope()) {
                 NDManager m = model.manager();
-                NDArray logits = model.teacherForcedLogits(m.create(labels), m.create(codes, new Shape(b, n)));
+                NDArray logits = model.teacherForcedLogits(EngineArrays.create(m, labels), EngineArrays.create(m, codes, new Shape(b, n)));
                 sum += TrainStep.slotNll(m, logits, codes).sum().getFloat();
             }
         }

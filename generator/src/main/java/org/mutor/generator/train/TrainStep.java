@@ -1,5 +1,6 @@
 package org.mutor.generator.train;
 
+import org.mutor.common.tensor.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -75,7 +76,7 @@ public final class TrainStep {
         NDArray logits = registerLogits(model, manager, batch, sequences, dropout); // [B, L, V]
         long[] targets = batch.targets(sequences);
         NDArray nll = slotNll(manager, logits, targets);                            // [B, L]
-        NDArray weights = manager.create(RegisterLoss.weights(batch, alpha), nll.getShape());
+        NDArray weights = EngineArrays.create(manager, RegisterLoss.weights(batch, alpha), nll.getShape());
         NDArray loss = nll.mul(weights).sum();
         RegisterLoss.Parts parts = RegisterLoss.combine(batch, nll.toFloatArray(), alpha);
         return new Result(loss, parts.ntp(), parts.register(), nll, (long) batch.batchSize() * batch.length());
@@ -99,9 +100,9 @@ public final class TrainStep {
             }
         }
         int dim = model.config().dim();
-        NDArray h = model.classEmbedding(manager.create(labels)).reshape(b, 1, dim);          // [B, 1, C]
+        NDArray h = model.classEmbedding(EngineArrays.create(manager, labels)).reshape(b, 1, dim);          // [B, 1, C]
         if (n > 1) {
-            h = h.concat(model.tokenEmbedding(manager.create(inputs, new Shape(b, n - 1))), 1); // [B, N, C]
+            h = h.concat(model.tokenEmbedding(EngineArrays.create(manager, inputs, new Shape(b, n - 1))), 1); // [B, N, C]
         }
         NDArray rotary = model.rotary(manager.arange(0, n, 1, DataType.INT64));
         NDArray logits = model.forward(h, rotary, GptModel.causalBias(manager, n, 0, n), dropout); // [B, N, V]
@@ -141,14 +142,14 @@ public final class TrainStep {
         }
         int dim = model.config().dim();
         Shape slots = new Shape(b, l, 1);
-        NDArray tok = model.tokenEmbedding(manager.create(tokens, new Shape(b, l)));        // [B, L, C]
-        NDArray cls = model.classEmbedding(manager.create(labels)).reshape(b, 1, dim);      // [B, 1, C]
+        NDArray tok = model.tokenEmbedding(EngineArrays.create(manager, tokens, new Shape(b, l)));        // [B, L, C]
+        NDArray cls = model.classEmbedding(EngineArrays.create(manager, labels)).reshape(b, 1, dim);      // [B, 1, C]
         NDArray reg = model.parameters().get(GptModel.REGISTER_EMBEDDING).reshape(1, 1, dim); // [1, 1, C]
-        NDArray h = tok.mul(manager.create(isToken, slots))
-                .add(cls.mul(manager.create(isClass, slots)))
-                .add(reg.mul(manager.create(isRegister, slots)));                            // [B, L, C]
-        NDArray positions = manager.create(toLongs(batch.positionIds()), new Shape(b, l));
-        NDArray bias = manager.create(batch.additiveMask(), new Shape(b, 1, l, l));         // [B, 1, L, L]
+        NDArray h = tok.mul(EngineArrays.create(manager, isToken, slots))
+                .add(cls.mul(EngineArrays.create(manager, isClass, slots)))
+                .add(reg.mul(EngineArrays.create(manager, isRegister, slots)));                            // [B, L, C]
+        NDArray positions = EngineArrays.create(manager, toLongs(batch.positionIds()), new Shape(b, l));
+        NDArray bias = EngineArrays.create(manager, batch.additiveMask(), new Shape(b, 1, l, l));         // [B, 1, L, L]
         return model.forward(h, model.rotary(positions), bias, dropout);
     }
 
@@ -162,8 +163,8 @@ public final class TrainStep {
             valid[i] = targets[i] >= 0 ? 1 : 0;
         }
         NDArray logp = logits.logSoftmax(-1);                                                     // [B, L, V]
-        NDArray picked = logp.gather(manager.create(index, shape).expandDims(-1), -1).squeeze(-1); // [B, L]
-        return picked.neg().mul(manager.create(valid, shape));
+        NDArray picked = logp.gather(EngineArrays.create(manager, index, shape).expandDims(-1), -1).squeeze(-1); // [B, L]
+        return picked.neg().mul(EngineArrays.create(manager, valid, shape));
     }
 
     /** Returns the register-free sequence {@code [label, codes...]}. */
