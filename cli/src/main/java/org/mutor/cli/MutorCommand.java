@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
             RegistersCommand.class,
             GptCommand.class,
             EvalCommand.class,
+            TokenizerCommand.class,
             SetupGpuCommand.class,
         })
 public final class MutorCommand implements Callable<Integer> {
