@@ -30,6 +30,8 @@ import java.util.Set;
  * @param reconWeight weight of the reconstruction loss
  * @param codebookWeight weight of the codebook loss
  * @param ema EMA decay of the weights, 0 for none
+ * @param codebookRestartEvery steps between restarts of the codebook rows that no training code
+ *     selected since the last restart (each gets an encoder vector of the latest batch), 0 for none
  * @param randomCrop random crops from a 1.1x ADM-resized image instead of the centre crop (folders only)
  * @param randomFlip horizontal flips with probability 1/2
  * @param maxSteps optimizer steps of the whole run
@@ -45,7 +47,7 @@ import java.util.Set;
 public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, int evalImages, int imageSize,
                             int batchSize, double lr, double beta1, double beta2, double weightDecay,
                             double gradClip, String reconLoss, double reconWeight, double codebookWeight,
-                            double ema, boolean randomCrop, boolean randomFlip, long maxSteps, long ckptEvery,
+                            double ema, int codebookRestartEvery, boolean randomCrop, boolean randomFlip, long maxSteps, long ckptEvery,
                             long logEvery, long evalEvery, long gridEvery, long seed, Path out, boolean resume,
                             boolean progress) {
 
@@ -53,7 +55,7 @@ public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, 
     public static final Set<String> KEYS = Set.of("vq_preset", "dataset", "eval_dataset", "eval_images",
             "image_size", "batch_size", "lr", "betas", "weight_decay", "grad_clip", "recon_loss", "recon_weight",
             "codebook_weight", "perceptual_weight", "lpips_weights", "vgg_weights", "disc_weight", "disc_start",
-            "ema", "random_crop", "random_flip", "max_steps", "ckpt_every", "log_every", "eval_every",
+            "ema", "codebook_restart_every", "random_crop", "random_flip", "max_steps", "ckpt_every", "log_every", "eval_every",
             "grid_every", "seed", "out", "resume", "progress");
 
     public VqTrainConfig {
@@ -71,6 +73,9 @@ public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, 
         require(ema >= 0 && ema < 1, "ema " + ema + " must be in [0, 1); 0 turns it off");
         require(maxSteps >= 1 && ckptEvery >= 1 && logEvery >= 1 && evalEvery >= 0 && gridEvery >= 0,
                 "max_steps, ckpt_every and log_every must be positive, eval_every and grid_every >= 0");
+        require(codebookRestartEvery >= 0 && (codebookRestartEvery == 0 || ckptEvery % codebookRestartEvery == 0),
+                "codebook_restart_every " + codebookRestartEvery + " must be >= 0 and divide ckpt_every " + ckptEvery
+                        + ", so that a resume starts at a restart boundary");
     }
 
     private static void require(boolean condition, String message) {
@@ -108,7 +113,7 @@ public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, 
                 y.getInt("eval_images", 1000), y.getInt("image_size", fmnist ? 32 : 256), y.getInt("batch_size", 32),
                 y.getDouble("lr", 1e-4), betas[0], betas[1], y.getDouble("weight_decay", 0.0),
                 y.getDouble("grad_clip", 1.0), y.getString("recon_loss", "l2").toLowerCase(Locale.ROOT),
-                y.getDouble("recon_weight", 1.0), y.getDouble("codebook_weight", 1.0), y.getDouble("ema", 0.0),
+                y.getDouble("recon_weight", 1.0), y.getDouble("codebook_weight", 1.0), y.getDouble("ema", 0.0), y.getInt("codebook_restart_every", 0),
                 y.getBoolean("random_crop", !fmnist), y.getBoolean("random_flip", !fmnist),
                 y.getLong("max_steps", 1000), y.getLong("ckpt_every", 500), y.getLong("log_every", 10),
                 y.getLong("eval_every", 250), y.getLong("grid_every", 500), y.getLong("seed", 0),
@@ -148,7 +153,7 @@ public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, 
     /** Returns a copy with another output folder, step count and resume flag, for tests. */
     public VqTrainConfig withRun(Path newOut, long newMaxSteps, boolean newResume) {
         return new VqTrainConfig(model, dataset, evalDataset, evalImages, imageSize, batchSize, lr, beta1, beta2,
-                weightDecay, gradClip, reconLoss, reconWeight, codebookWeight, ema, randomCrop, randomFlip,
-                newMaxSteps, ckptEvery, logEvery, evalEvery, gridEvery, seed, newOut, newResume, progress);
+                weightDecay, gradClip, reconLoss, reconWeight, codebookWeight, ema, codebookRestartEvery, randomCrop,
+                randomFlip, newMaxSteps, ckptEvery, logEvery, evalEvery, gridEvery, seed, newOut, newResume, progress);
     }
 }

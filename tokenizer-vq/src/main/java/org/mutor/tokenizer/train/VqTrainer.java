@@ -58,6 +58,7 @@ public final class VqTrainer {
     public static final int GRID_COLUMNS = 8;
 
     private static final long STREAM_AUGMENT = 0x415547L;
+    private static final long STREAM_RESTART = 0x525354L;
     private static final int EVAL_BATCH = 100;
 
     /**
@@ -79,6 +80,8 @@ public final class VqTrainer {
     private final ShuffledOrder order;
     private final double[] sums = new double[3];
     private long skippedInBatches;
+    private final java.util.BitSet windowUsed = new java.util.BitSet();
+    private List<RgbImage> lastBatch = List.of();
 
     private VqTrainer(VqTrainConfig config, VqModel model, TrainImages train) {
         this.config = config;
@@ -155,7 +158,19 @@ public final class VqTrainer {
                     Trainer.StepResult r = trainer.step(this::microLoss);
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     long done = r.step() + 1;
+                    if (!Double.isFinite(r.loss()) || !Double.isFinite(r.gradNorm())) {
+                        throw new IllegalStateException("training diverged at step " + done + " (loss " + r.loss()
+                                + ", gradient norm " + r.gradNorm() + "); resume from the last checkpoint with a "
+                                + "lower lr");
+                    }
                     lastLoss = r.loss();
+                    if (config.codebookRestartEvery() > 0 && done % config.codebookRestartEvery() == 0) {
+                        int restarted = restartUnusedCodes(done);
+                        if (restarted > 0) {
+                            log.accept("step " + done + ": restarted " + restarted + " codebook rows unused in the last "
+                                    + config.codebookRestartEvery() + " steps");
+                        }
+                    }
                     double[] row = {r.loss(), sums[0], sums[1], sums[2], r.lr(), r.gradNorm(),
                         config.batchSize() / seconds};
                     for (int i = 0; i < row.length; i++) {
@@ -233,10 +248,52 @@ public final class VqTrainer {
         NDArray loss = recon.mul((float) config.reconWeight())
                 .add(o.codebookLoss().mul((float) config.codebookWeight()))
                 .add(o.commitLoss());
+        if (config.codebookRestartEvery() > 0) {
+            for (long c : o.codes().toLongArray()) {
+                windowUsed.set((int) c);
+            }
+            lastBatch = images;
+        }
         sums[0] += recon.getFloat();
         sums[1] += o.codebookLoss().getFloat();
         sums[2] += o.commitLoss().getFloat();
         return loss;
+    }
+
+    /**
+     * Moves every codebook row that no code selected since the last restart onto an encoder
+     * vector of the latest batch, drawn with a generator of (seed, step), so a resumed run
+     * repeats it. The rows' Adam moments are kept.
+     */
+    private int restartUnusedCodes(long step) {
+        int size = config.model().codebookSize();
+        int dim = config.model().codebookEmbedDim();
+        List<Integer> unused = new ArrayList<>();
+        for (int k = windowUsed.nextClearBit(0); k < size; k = windowUsed.nextClearBit(k + 1)) {
+            unused.add(k);
+        }
+        windowUsed.clear();
+        if (unused.isEmpty() || lastBatch.isEmpty()) {
+            return 0;
+        }
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray z = model.encodeContinuous(ImageBatches.toBatch(m, lastBatch));  // [B, D, h, w]
+            float[] rows = z.transpose(0, 2, 3, 1).reshape(-1, dim).toFloatArray();  // [M, D]
+            int count = rows.length / dim;
+            NDArray codebook = model.parameters().get(VqWeights.CODEBOOK);           // [K, D]
+            float[] weights = codebook.toFloatArray();
+            SplittableRandom random = org.mutor.common.train.StepRandom.forStep(config.seed(), step, STREAM_RESTART);
+            for (int k : unused) {
+                int pick = random.nextInt(count);
+                System.arraycopy(rows, pick * dim, weights, k * dim, dim);
+            }
+            codebook.set(weights);
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+        return unused.size();
     }
 
     /** Held-out PSNR (dB, pixels in [0, 1]) and codebook usage, with the current weights. */
