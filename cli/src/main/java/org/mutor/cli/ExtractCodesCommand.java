@@ -86,7 +86,10 @@ final class ExtractCodesCommand implements Callable<Integer> {
                 shardSize, vq.vq.toAbsolutePath().normalize() + " (" + Files.size(vq.vq) + " bytes)");
         Device device = common.startEngine();
         try (VqModel model = vq.load(device); ImageSource source = ImageSource.open(data)) {
-            long total = source.total() == 0 ? 0 : limit > 0 ? Math.min(limit, source.total()) : source.total();
+            long total = source.total();
+            if (limit > 0 && total > 0) {
+                total = Math.min(limit, total);
+            }
             CodeExtractor.Summary s;
             try (Progress progress = noProgress ? null : Progress.start("extract", total)) {
                 s = CodeExtractor.extract(model, source, out, options, progress);

@@ -116,4 +116,35 @@ class TokenizerCommandTest {
         assertTrue(mismatch.err().contains("does not match the config"), mismatch.err());
         assertEquals(1, mismatch.err().strip().lines().count(), mismatch.err());
     }
+
+    @Test
+    void extractCodesSkipsCorruptImagesAndCountsThem(@TempDir Path dir) throws IOException {
+        for (int c = 0; c < 2; c++) {
+            Path classDir = Files.createDirectories(dir.resolve("data/class" + c));
+            for (int i = 0; i < 3; i++) {
+                byte[] rgb = new byte[36 * 34 * 3];
+                Arrays.fill(rgb, (byte) (40 * i + 100 * c));
+                ImageFiles.write(classDir.resolve(i + ".png"), new RgbImage(36, 34, rgb));
+            }
+        }
+        Files.write(dir.resolve("data/class1/bad.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 9});
+        CliRunner.Result r = run("extract-codes", "--data", dir.resolve("data").toString(), "--out",
+                dir.resolve("codes").toString(), "--image-size", "32", "--flip", "--batch-size", "4", "--no-progress");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        assertTrue(r.out().contains("6 images x 2 view(s)"), r.out());
+        assertTrue(r.out().contains("1 unreadable image(s) skipped"), r.out());
+        org.mutor.common.data.CodeShards shards = org.mutor.common.data.CodeShards.open(dir.resolve("codes"));
+        assertEquals(6, shards.size());
+        assertEquals(1, shards.label(5));
+
+        // The encode command gives the same codes for the centre view of the first image.
+        CliRunner.Result encoded = run("encode", "--in", dir.resolve("data/class0/0.png").toString(), "--out",
+                dir.resolve("one.npy").toString(), "--image-size", "32");
+        assertEquals(ExitCodes.OK, encoded.exitCode(), encoded.err());
+        long[] one = Npy.read(dir.resolve("one.npy")).toLongArray();
+        int[] stored = shards.codes(0, 0);
+        for (int t = 0; t < stored.length; t++) {
+            assertEquals(one[t], stored[t]);
+        }
+    }
 }

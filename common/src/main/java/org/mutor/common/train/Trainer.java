@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
  * before backward; then it clips, updates, zeroes the gradients and updates the EMA.
  * Before each micro-batch the engine's generator is reseeded from (seed, step, micro),
  * so engine-side randomness such as dropout repeats exactly after a resume on the CPU;
- * Java-side randomness comes from {@link StepContext#random}.
+ * Java-side randomness comes from {@link StepContext#random}. A step whose gradient norm
+ * is not finite updates neither the weights nor the EMA (the step count still advances).
  */
 public final class Trainer implements AutoCloseable {
 
@@ -145,9 +146,14 @@ public final class Trainer implements AutoCloseable {
                 ? Gradients.clipGradNorm(params.values(), config.maxGradNorm())
                 : Gradients.globalNorm(params.values());
         double lr = config.schedule().lr(step);
-        optimizer.step(lr);
+        // An overflowed gradient (norm inf or NaN) would turn every weight into NaN, so the
+        // step is skipped, as torch's GradScaler does; the result reports the norm.
+        boolean finite = Double.isFinite(norm);
+        if (finite) {
+            optimizer.step(lr);
+        }
         Gradients.zeroGrad(params.values());
-        if (ema != null) {
+        if (ema != null && finite) {
             ema.update();
         }
         return new StepResult(step++, lossSum / k, norm, lr);

@@ -188,7 +188,7 @@ public final class CodeExtractor {
         return json;
     }
 
-    /** Refuses a folder whose earlier extraction used other settings; records the settings otherwise. */
+    /** Rejects a folder whose earlier extraction used other settings; records the settings otherwise. */
     private static void checkSettings(Path dir, JsonObject settings) throws IOException {
         Path file = dir.resolve(SETTINGS);
         if (Files.isRegularFile(file)) {

@@ -122,8 +122,8 @@ public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, 
     }
 
     /**
-     * Refuses the perceptual (LPIPS) and adversarial (PatchGAN) losses, which this version
-     * does not implement, instead of silently training without them.
+     * Rejects the perceptual (LPIPS) and adversarial (PatchGAN) losses, which this version
+     * does not implement, so that no run trains silently without them.
      */
     private static void rejectMissingLosses(YamlConfig y) {
         if (y.getDouble("perceptual_weight", 0.0) != 0 || y.has("lpips_weights") || y.has("vgg_weights")) {

@@ -59,6 +59,8 @@ public final class VqTrainer {
 
     private static final long STREAM_AUGMENT = 0x415547L;
     private static final long STREAM_RESTART = 0x525354L;
+    /** Steps with a non-finite gradient tolerated in one invocation before the run stops. */
+    private static final int MAX_SKIPPED_STEPS = 20;
     private static final int EVAL_BATCH = 100;
 
     /**
@@ -80,6 +82,7 @@ public final class VqTrainer {
     private final ShuffledOrder order;
     private final double[] sums = new double[3];
     private long skippedInBatches;
+    private long skippedSteps;
     private final java.util.BitSet windowUsed = new java.util.BitSet();
     private List<RgbImage> lastBatch = List.of();
 
@@ -155,13 +158,21 @@ public final class VqTrainer {
                 while (trainer.step() < config.maxSteps()) {
                     long t0 = System.nanoTime();
                     java.util.Arrays.fill(sums, 0);
+                    if (Boolean.getBoolean("mutor.vq.debugGradients")) {
+                        debugGradients(trainer, params, log);
+                    }
                     Trainer.StepResult r = trainer.step(this::microLoss);
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     long done = r.step() + 1;
-                    if (!Double.isFinite(r.loss()) || !Double.isFinite(r.gradNorm())) {
+                    if (!Double.isFinite(r.gradNorm())) {
+                        skippedSteps++;
+                        log.accept("step " + done + ": skipped the update, gradient norm " + r.gradNorm()
+                                + " (overflow in the backward pass)");
+                    }
+                    if (!Double.isFinite(r.loss()) || skippedSteps > MAX_SKIPPED_STEPS) {
                         throw new IllegalStateException("training diverged at step " + done + " (loss " + r.loss()
-                                + ", gradient norm " + r.gradNorm() + "); resume from the last checkpoint with a "
-                                + "lower lr");
+                                + ", " + skippedSteps + " steps skipped for non-finite gradients); resume from the "
+                                + "last checkpoint with a lower lr");
                     }
                     lastLoss = r.loss();
                     if (config.codebookRestartEvery() > 0 && done % config.codebookRestartEvery() == 0) {
@@ -294,6 +305,32 @@ public final class VqTrainer {
             JniUtils.setGradMode(grad);
         }
         return unused.size();
+    }
+
+    private void debugGradients(Trainer trainer, Map<String, Parameter> params, Consumer<String> log) {
+        long consumed = order.consumed();
+        double[] saved = sums.clone();
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
+             ai.djl.training.GradientCollector collector = model.manager().getEngine().newGradientCollector()) {
+            NDArray loss = microLoss(new Trainer.StepContext(trainer.step(), 0, config.seed()));
+            collector.backward(loss);
+        }
+        order.seek(consumed);
+        System.arraycopy(saved, 0, sums, 0, sums.length);
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            NDArray g = e.getValue().getArray().getGradient();
+            float[] values = g.toFloatArray();
+            double max = 0;
+            boolean bad = false;
+            for (float v : values) {
+                bad |= !Float.isFinite(v);
+                max = Math.max(max, Math.abs(v));
+            }
+            if (bad || max > 1e6) {
+                log.accept("step " + trainer.step() + ": gradient of " + e.getKey() + (bad ? " is not finite" : " max " + max));
+            }
+            g.subi(g);
+        }
     }
 
     /** Held-out PSNR (dB, pixels in [0, 1]) and codebook usage, with the current weights. */

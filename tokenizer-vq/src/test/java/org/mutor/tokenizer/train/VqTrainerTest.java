@@ -51,7 +51,7 @@ class VqTrainerTest {
                 data.toString()), Map.entry("image_size", 32), Map.entry("eval_images", 4), Map.entry("batch_size", 4),
                 Map.entry("lr", 2e-3), Map.entry("random_crop", false), Map.entry("random_flip", true),
                 Map.entry("log_every", 1), Map.entry("eval_every", 0), Map.entry("grid_every", 4),
-                Map.entry("ckpt_every", 3), Map.entry("progress", false));
+                Map.entry("ckpt_every", 3), Map.entry("codebook_restart_every", 3), Map.entry("progress", false));
         return VqTrainConfig.fromYaml(YamlConfig.of("test", keys), Map.of()).withRun(out, steps, resume);
     }
 
@@ -75,6 +75,7 @@ class VqTrainerTest {
         assertTrue(full.psnr() > 5 && full.usage() > 0, "psnr " + full.psnr() + ", usage " + full.usage());
         assertTrue(Files.isRegularFile(dir.resolve("full/grids/step-0000012.png")));
         assertTrue(Files.isRegularFile(dir.resolve("full/loss.png")));
+        assertTrue(log.stream().anyMatch(l -> l.contains("restarted")), String.join("\n", log));
 
         // Stop after 6 steps (a checkpoint at step 6), then resume to 12: the same losses.
         Path split = dir.resolve("split");
