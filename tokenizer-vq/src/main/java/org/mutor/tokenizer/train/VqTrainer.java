@@ -158,9 +158,6 @@ public final class VqTrainer {
                 while (trainer.step() < config.maxSteps()) {
                     long t0 = System.nanoTime();
                     java.util.Arrays.fill(sums, 0);
-                    if (Boolean.getBoolean("mutor.vq.debugGradients")) {
-                        debugGradients(trainer, params, log);
-                    }
                     Trainer.StepResult r = trainer.step(this::microLoss);
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     long done = r.step() + 1;
@@ -305,32 +302,6 @@ public final class VqTrainer {
             JniUtils.setGradMode(grad);
         }
         return unused.size();
-    }
-
-    private void debugGradients(Trainer trainer, Map<String, Parameter> params, Consumer<String> log) {
-        long consumed = order.consumed();
-        double[] saved = sums.clone();
-        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
-             ai.djl.training.GradientCollector collector = model.manager().getEngine().newGradientCollector()) {
-            NDArray loss = microLoss(new Trainer.StepContext(trainer.step(), 0, config.seed()));
-            collector.backward(loss);
-        }
-        order.seek(consumed);
-        System.arraycopy(saved, 0, sums, 0, sums.length);
-        for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            NDArray g = e.getValue().getArray().getGradient();
-            float[] values = g.toFloatArray();
-            double max = 0;
-            boolean bad = false;
-            for (float v : values) {
-                bad |= !Float.isFinite(v);
-                max = Math.max(max, Math.abs(v));
-            }
-            if (bad || max > 1e6) {
-                log.accept("step " + trainer.step() + ": gradient of " + e.getKey() + (bad ? " is not finite" : " max " + max));
-            }
-            g.subi(g);
-        }
     }
 
     /** Held-out PSNR (dB, pixels in [0, 1]) and codebook usage, with the current weights. */
