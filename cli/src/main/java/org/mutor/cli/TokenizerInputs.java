@@ -96,7 +96,7 @@ final class TokenizerInputs {
             HostTensor t = Npy.read(in);
             long[] s = t.shape();
             if (t.dtype() != DType.FLOAT32 || s.length != 4 || s[1] != 3 || s[0] < 1) {
-                throw new IllegalArgumentException(in + ": holds " + t.dtype().shortName() + " "
+                throw new IllegalArgumentException(in + ": invalid array " + t.dtype().shortName() + " "
                         + Arrays.toString(s) + "; expected float32 images [B, 3, H, W] in [-1, 1]");
             }
             return new Images(null, t.toFloatArray(), s, List.of());
@@ -107,7 +107,7 @@ final class TokenizerInputs {
                 list.filter(p -> Files.isRegularFile(p) && isImage(p)).sorted().forEach(files::add);
             }
             if (files.isEmpty()) {
-                throw new IllegalArgumentException(in + ": holds no images (" + String.join(", ", IMAGE_EXTENSIONS)
+                throw new IllegalArgumentException(in + ": no images found (" + String.join(", ", IMAGE_EXTENSIONS)
                         + ")");
             }
         } else {
@@ -146,7 +146,7 @@ final class TokenizerInputs {
         long[] s = t.shape();
         if (t.dtype().isFloatingPoint() || t.dtype() == DType.BOOL || (s.length != 2 && s.length != 3)
                 || t.numel() == 0) {
-            throw new IllegalArgumentException(in + ": holds " + t.dtype().shortName() + " " + Arrays.toString(s)
+            throw new IllegalArgumentException(in + ": invalid array " + t.dtype().shortName() + " " + Arrays.toString(s)
                     + "; expected integer codes [B, h, w] (or [B, h*w] for a square grid)");
         }
         if (s.length == 3) {

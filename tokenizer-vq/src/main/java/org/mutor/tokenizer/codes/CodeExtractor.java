@@ -61,19 +61,22 @@ public final class CodeExtractor {
                         + " and shard size " + shardSize + " must be positive and the limit " + limit + " >= 0");
             }
             if (tenCrop && flip) {
-                throw new IllegalArgumentException("give ten-crop or flip, not both: ten-crop already holds five "
-                        + "flipped views");
+                throw new IllegalArgumentException("invalid options: give ten-crop or flip, not both, because ten-crop "
+                        + "already contains five flipped views");
             }
         }
 
         /** Views stored per image. */
         public int views() {
-            return tenCrop ? 10 : flip ? 2 : 1;
+            if (tenCrop) {
+                return 10;
+            }
+            return flip ? 2 : 1;
         }
     }
 
     /**
-     * What an extraction did.
+     * Outcome of an extraction.
      *
      * @param written images in the folder now, those kept from an earlier run included
      * @param kept images kept from an earlier run
@@ -90,7 +93,7 @@ public final class CodeExtractor {
      * Runs the extraction into {@code dir}.
      *
      * @param progress receives one step per image written, or null
-     * @throws FormatException when the folder holds an extraction with other settings
+     * @throws FormatException when the folder contains an extraction with other settings
      */
     public static Summary extract(VqModel model, ImageSource source, Path dir, Options options, Progress progress)
             throws IOException {
@@ -200,7 +203,7 @@ public final class CodeExtractor {
                         + "); delete the folder to start over");
             }
             if (!previous.equals(settings)) {
-                throw new FormatException(dir + ": holds an extraction with other settings " + previous
+                throw new FormatException(dir + ": contains an extraction with other settings " + previous
                         + " than this one " + settings + "; use another --out folder or delete it");
             }
             return;

@@ -84,7 +84,7 @@ public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, 
         }
     }
 
-    /** Whether the training set is Fashion-MNIST. */
+    /** Returns whether the training set is Fashion-MNIST. */
     public boolean fashionMnist() {
         return dataset.equals("fmnist") || dataset.equals("fmnist:train");
     }
