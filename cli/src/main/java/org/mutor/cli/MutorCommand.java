@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
             RegistersCommand.class,
             GptCommand.class,
             EvalCommand.class,
+            TokenizerCommand.class,
             LmCommand.class,
             SetupGpuCommand.class,
         })

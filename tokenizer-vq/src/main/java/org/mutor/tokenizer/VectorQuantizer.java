@@ -14,6 +14,7 @@ import ai.djl.nn.core.Embedding;
 final class VectorQuantizer {
 
     private static final double NORMALIZE_EPS = 1e-12;
+    private static final double TRAIN_EPS_SQUARED = 1e-12;
 
     private VectorQuantizer() {
     }
@@ -31,6 +32,22 @@ final class VectorQuantizer {
         long d = z.getShape().get(1);
         NDArray flat = z.transpose(0, 2, 3, 1).reshape(-1, d);
         return l2Norm ? flat.normalize(2, 1, NORMALIZE_EPS) : flat;
+    }
+
+    /**
+     * {@link #flatten} with a normalisation whose gradient stays finite: z / sqrt(|z|^2 + eps^2)
+     * equals z / max(|z|, eps) to float precision for |z| well above eps = 1e-12 ... 1e-6, but
+     * its backward pass at a zero vector is finite, where that of the plain norm is 0/0. One such
+     * position is enough to turn every weight into NaN after the next update.
+     */
+    static NDArray flattenForTraining(NDArray z, boolean l2Norm) {
+        long d = z.getShape().get(1);
+        NDArray flat = z.transpose(0, 2, 3, 1).reshape(-1, d);
+        if (!l2Norm) {
+            return flat;
+        }
+        NDArray norm = flat.square().sum(new int[] {1}, true).add((float) TRAIN_EPS_SQUARED).sqrt(); // [M, 1]
+        return flat.div(norm);
     }
 
     /**

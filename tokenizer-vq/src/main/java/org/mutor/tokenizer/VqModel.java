@@ -143,7 +143,7 @@ public final class VqModel implements AutoCloseable {
             scope.suppressNotUsedWarning();
             NDArray z = training.conv1(encoder(training, images), "quant_conv"); // [B, D, h, w]
             Shape s = z.getShape();
-            NDArray rows = VectorQuantizer.flatten(z, config.codebookL2Norm());  // [M, D]
+            NDArray rows = VectorQuantizer.flattenForTraining(z, config.codebookL2Norm()); // [M, D]
             NDArray codebook = searchCodebook();                                  // [K, D]
             NDArray flatCodes = VectorQuantizer.nearest(rows.stopGradient(), codebook.stopGradient()); // [M]
             NDArray zq = VectorQuantizer.lookup(codebook, flatCodes);            // [M, D]

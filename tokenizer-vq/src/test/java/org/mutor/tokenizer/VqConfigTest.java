@@ -29,7 +29,7 @@ class VqConfigTest {
         assertEquals(2, VqConfig.preset("vq-tiny").downsampleFactor());
         VqConfig fmnist = VqConfig.preset("vq-fmnist");
         assertEquals(4, fmnist.downsampleFactor(), "32x32 input gives an 8x8 grid");
-        assertEquals(512, fmnist.codebookSize());
+        assertEquals(256, fmnist.codebookSize());
         for (String name : VqConfig.PRESETS) {
             assertTrue(VqConfig.preset(name).parameterCount() > 0, name);
         }

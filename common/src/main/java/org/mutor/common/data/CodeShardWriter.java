@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 
 import org.mutor.common.format.AtomicFiles;
 import org.mutor.common.format.numpy.Npy;
+import org.mutor.common.format.numpy.NpyHeader;
 import org.mutor.common.tensor.DType;
 import org.mutor.common.tensor.HostTensor;
 
@@ -101,6 +102,45 @@ public final class CodeShardWriter implements AutoCloseable {
         if (inShard == shardSize) {
             flush();
         }
+    }
+
+    /**
+     * Takes over the complete shards that an interrupted run left in the folder: the
+     * consecutive pairs {@code codes-NNNNN.npy} and {@code labels-NNNNN.npy} from 00000 on
+     * that hold a full shard of this writer's grid, views and code type. The first pair
+     * that is missing or differs ends the scan; it and later files are overwritten as
+     * writing continues.
+     *
+     * @return the number of images taken over, which the caller skips in its source
+     */
+    long adoptCompleteShards() throws IOException {
+        if (count != 0 || !shards.isEmpty()) {
+            throw new IllegalStateException("shards can only be taken over before the first add");
+        }
+        long[] codesShape = {shardSize, crops, (long) gridHeight * gridWidth};
+        for (int s = 0; ; s++) {
+            String index = String.format("%05d", s);
+            Path codesFile = dir.resolve("codes-" + index + ".npy");
+            Path labelsFile = dir.resolve("labels-" + index + ".npy");
+            if (!Files.isRegularFile(codesFile) || !Files.isRegularFile(labelsFile)) {
+                break;
+            }
+            NpyHeader c = Npy.readHeader(codesFile);
+            NpyHeader l = Npy.readHeader(labelsFile);
+            if (c.dtype() != dtype || !java.util.Arrays.equals(c.shape(), codesShape) || c.fortranOrder()
+                    || !java.util.Arrays.equals(l.shape(), new long[] {shardSize})
+                    || Files.size(codesFile) != c.dataOffset() + c.dataBytes()
+                    || Files.size(labelsFile) != l.dataOffset() + l.dataBytes()) {
+                break;
+            }
+            JsonObject shard = new JsonObject();
+            shard.addProperty("codes", codesFile.getFileName().toString());
+            shard.addProperty("labels", labelsFile.getFileName().toString());
+            shard.addProperty("count", shardSize);
+            shards.add(shard);
+            count += shardSize;
+        }
+        return count;
     }
 
     /** Images added so far. */

@@ -142,6 +142,20 @@ public final class CodeShards {
         return new CodeShardWriter(dir, gridHeight, gridWidth, vocabSize, numClasses, crops, shardSize);
     }
 
+    /**
+     * Continues an interrupted extraction into {@code dir}: like {@link #writer}, but the
+     * complete shards already there (full shards of the same grid, views and code type, see
+     * {@link CodeShardWriter#count}) are kept, so a re-run goes on after the last of them.
+     * The caller skips {@code count()} images of its source before adding.
+     */
+    public static CodeShardWriter resumeWriter(Path dir, int gridHeight, int gridWidth, int vocabSize,
+            int numClasses, int crops, int shardSize) throws IOException {
+        CodeShardWriter writer = new CodeShardWriter(dir, gridHeight, gridWidth, vocabSize, numClasses, crops,
+                shardSize);
+        writer.adoptCompleteShards();
+        return writer;
+    }
+
     /** Number of images. */
     public int size() {
         return count;

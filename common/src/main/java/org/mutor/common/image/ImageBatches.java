@@ -1,5 +1,6 @@
 package org.mutor.common.image;
 
+import org.mutor.common.tensor.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -38,7 +39,7 @@ public final class ImageBatches {
             }
             System.arraycopy(image.toChw(), 0, values, b * plane, plane);
         }
-        return manager.create(values, new Shape(images.size(), 3, h, w));
+        return EngineArrays.create(manager, values, new Shape(images.size(), 3, h, w));
     }
 
     /**

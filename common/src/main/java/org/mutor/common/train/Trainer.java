@@ -29,9 +29,12 @@ import java.util.SplittableRandom;
  * before backward; then it clips, updates, zeroes the gradients and updates the EMA.
  * Before each micro-batch the engine's generator is reseeded from (seed, step, micro),
  * so engine-side randomness such as dropout repeats exactly after a resume on the CPU;
- * Java-side randomness comes from {@link StepContext#random}.
+ * Java-side randomness comes from {@link StepContext#random}. A step whose gradient norm
+ * is not finite updates neither the weights nor the EMA (the step count still advances).
  */
 public final class Trainer implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
 
     /**
      * Settings of a run.
@@ -145,15 +148,17 @@ public final class Trainer implements AutoCloseable {
         double norm = config.maxGradNorm() > 0
                 ? Gradients.clipGradNorm(params.values(), config.maxGradNorm())
                 : Gradients.globalNorm(params.values());
-        if (!Double.isFinite(norm) || !Double.isFinite(lossSum)) {
-            // Stops before the update, so the weights and the last checkpoint stay usable.
-            Gradients.zeroGrad(params.values());
-            throw new NonFiniteStepException(step, lossSum / k, norm);
-        }
         double lr = config.schedule().lr(step);
-        optimizer.step(lr);
+        // An overflowed gradient (norm inf or NaN) would turn every weight into NaN, so the
+        // step is skipped, as torch's GradScaler does; the result reports the norm.
+        boolean finite = Double.isFinite(norm);
+        if (finite) {
+            optimizer.step(lr);
+        } else {
+            LOG.warn("step {}: gradient norm {} is not finite; the update was skipped", step, norm);
+        }
         Gradients.zeroGrad(params.values());
-        if (ema != null) {
+        if (ema != null && finite) {
             ema.update();
         }
         return new StepResult(step++, lossSum / k, norm, lr);

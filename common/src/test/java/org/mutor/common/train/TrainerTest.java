@@ -1,5 +1,9 @@
 package org.mutor.common.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -76,5 +80,25 @@ class TrainerTest {
                 AdamW.Options.defaults(), 1, 0, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new Trainer.Config(LrSchedule.constant(0.1),
                 AdamW.Options.defaults(), -1, 1, 0, 1));
+    }
+
+    @Test
+    void nonFiniteGradientSkipsTheUpdate() {
+        Parameter w = Fixtures.parameter(manager, "w", new long[] {2}, new float[] {1, -1});
+        Trainer.Config config = new Trainer.Config(LrSchedule.constant(0.1), AdamW.Options.defaults(), 1, 1, 0.5, 1);
+        try (Trainer trainer = new Trainer(List.of(ParamGroup.of(Fixtures.named(w), 0)), config, null)) {
+            // sqrt has an infinite derivative at 0, so the gradient of sum(sqrt(w - w0)) is inf.
+            Trainer.StepResult r = trainer.step(c -> w.getArray().sub(manager.create(new float[] {1, -1})).sqrt().sum());
+            assertTrue(Double.isInfinite(r.gradNorm()) || Double.isNaN(r.gradNorm()), "norm " + r.gradNorm());
+            assertArrayEquals(new float[] {1, -1}, w.getArray().toFloatArray());
+            assertArrayEquals(new float[] {1, -1}, trainer.ema().weights().get("w").toFloatArray());
+            assertEquals(0, trainer.optimizer().stepCount());
+            assertEquals(1, trainer.step());
+
+            // The next, finite step updates as usual.
+            trainer.step(c -> w.getArray().square().sum());
+            assertEquals(1, trainer.optimizer().stepCount());
+            assertTrue(w.getArray().toFloatArray()[0] < 1);
+        }
     }
 }
