@@ -2,6 +2,7 @@ package org.mutor.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.mutor.common.engine.EngineSetup;
@@ -20,14 +21,16 @@ public final class InceptionBench {
         int batches = 5;
         try (NDManager manager = NDManager.newBaseManager(EngineSetup.device());
              InceptionExtractor extractor = InceptionExtractor.load(Path.of(args[0]), manager)) {
-            NDArray images = manager.randomInteger(0, 256, new Shape(16, 256, 256, 3), DataType.INT32)
+            NDArray images = manager.randomInteger(0, 256, new Shape(16, Integer.getInteger("bench.size", 256), Integer.getInteger("bench.size", 256), 3), DataType.INT32)
                     .toType(DataType.UINT8, false);
-            try (NDManager sub = manager.newSubManager()) {
+            // Every batch runs in a scope: results of ops on the images would otherwise pile up in
+            // the images' manager, and the growing memory slowed later batches several-fold.
+            try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
                 extractor.extract(images, sub).pool().toFloatArray(); // warm-up
             }
             long start = System.nanoTime();
             for (int i = 0; i < batches; i++) {
-                try (NDManager sub = manager.newSubManager()) {
+                try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
                     extractor.extract(images, sub).pool().toFloatArray();
                 }
             }
