@@ -168,13 +168,6 @@ public final class LmFinetune {
 
     /** Wraps every model array, the register embedding included, as a trainable parameter. */
     static Map<String, Parameter> parameters(CausalLm model) {
-        Map<String, Parameter> params = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
-            Parameter p = Parameter.builder().setName(e.getKey()).setType(Parameter.Type.WEIGHT).build();
-            e.getValue().setRequiresGradient(true);
-            p.setArray(e.getValue());
-            params.put(e.getKey(), p);
-        }
-        return params;
+        return ParamGroup.trainable(model.parameters());
     }
 }

@@ -1,5 +1,6 @@
 package org.mutor.tokenizer;
 
+import org.mutor.common.format.WeightMismatchException;
 import ai.djl.Device;
 
 import com.google.gson.JsonArray;

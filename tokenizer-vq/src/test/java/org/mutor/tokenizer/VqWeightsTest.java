@@ -1,5 +1,6 @@
 package org.mutor.tokenizer;
 
+import org.mutor.common.format.WeightMismatchException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

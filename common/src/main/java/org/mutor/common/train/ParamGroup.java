@@ -1,5 +1,6 @@
 package org.mutor.common.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -56,6 +57,35 @@ public record ParamGroup(Map<String, Parameter> params, double weightDecay, doub
             }
             (p.getArray().getShape().dimension() >= 2 ? decay : noDecay).put(entry.getKey(), p);
         }
+        return List.of(of(decay, weightDecay), of(noDecay, 0.0));
+    }
+
+    /**
+     * Wraps named engine arrays, such as a model's weights under their checkpoint keys,
+     * as trainable parameters that record gradients.
+     */
+    public static Map<String, Parameter> trainable(Map<String, NDArray> arrays) {
+        Map<String, Parameter> params = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+            Parameter p = Parameter.builder().setName(e.getKey()).setType(Parameter.Type.WEIGHT).build();
+            e.getValue().setRequiresGradient(true);
+            p.setArray(e.getValue());
+            params.put(e.getKey(), p);
+        }
+        return params;
+    }
+
+    /**
+     * Splits parameters into a group with {@code weightDecay} for those of 2 or more
+     * dimensions and an undecayed group for the rest (biases, norm scales, a register
+     * embedding).
+     *
+     * @return the decayed group first, then the undecayed one
+     */
+    public static List<ParamGroup> decayAndNoDecay(Map<String, Parameter> params, double weightDecay) {
+        Map<String, Parameter> decay = new LinkedHashMap<>();
+        Map<String, Parameter> noDecay = new LinkedHashMap<>();
+        params.forEach((name, p) -> (p.getArray().getShape().dimension() >= 2 ? decay : noDecay).put(name, p));
         return List.of(of(decay, weightDecay), of(noDecay, 0.0));
     }
 

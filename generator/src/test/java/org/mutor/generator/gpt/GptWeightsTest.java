@@ -1,5 +1,6 @@
 package org.mutor.generator.gpt;
 
+import org.mutor.common.format.WeightMismatchException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -363,22 +363,12 @@ public final class VqTrainer {
 
     /** Wraps the model's arrays as trainable parameters, by LlamaGen key name. */
     private Map<String, Parameter> parameters() {
-        Map<String, Parameter> params = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
-            Parameter p = Parameter.builder().setName(e.getKey()).setType(Parameter.Type.WEIGHT).build();
-            e.getValue().setRequiresGradient(true);
-            p.setArray(e.getValue());
-            params.put(e.getKey(), p);
-        }
-        return params;
+        return ParamGroup.trainable(model.parameters());
     }
 
-    /** Weight decay on parameters of two or more dimensions; biases and norms get none. */
+    /** Weight decay on parameters of two or more dimensions only. */
     private List<ParamGroup> groups(Map<String, Parameter> params) {
-        Map<String, Parameter> decay = new LinkedHashMap<>();
-        Map<String, Parameter> noDecay = new LinkedHashMap<>();
-        params.forEach((name, p) -> (p.getArray().getShape().dimension() >= 2 ? decay : noDecay).put(name, p));
-        return List.of(ParamGroup.of(decay, config.weightDecay()), ParamGroup.of(noDecay, 0.0));
+        return ParamGroup.decayAndNoDecay(params, config.weightDecay());
     }
 
     private void save(Trainer trainer, Path statePath, Path modelPath, long step) throws IOException {
