@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
                     + "weights-inception-2015-12-05-6726825d.pth (torch-fidelity) in $MUTOR_HOME "
                     + "(default ~/.cache/mutor)."
         },
-        subcommands = EvalCommand.Stats.class)
+        subcommands = {EvalCommand.Stats.class, AgreementCommand.class})
 final class EvalCommand implements Callable<Integer> {
 
     @Spec
