@@ -38,7 +38,9 @@ public final class RegisterPlanTable {
             case FULL -> "mode: full";
             case SPARSE -> "mode: sparse, K=" + registers + ", seed " + seed;
         };
-        return modeLine + "\n" + render(plan);
+        String empty = mode != RegisterMode.NONE && plan.registerCount() == 0
+                ? "note: no register target fits this layout with offset " + offset.label() + "; use a smaller offset\n" : "";
+        return modeLine + "\n" + empty + render(plan);
     }
 
     /**
