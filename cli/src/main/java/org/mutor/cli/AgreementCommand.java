@@ -98,39 +98,47 @@ final class AgreementCommand implements Callable<Integer> {
             }
             SamplingOptions options = new SamplingOptions(cfg != null ? cfg : models.recommendedCfg(), -1,
                     temperature, 0, 1.0);
-            Sampler sampler = new Sampler(model);
-            int[] agreed = new int[classes];
-            int total = classes * perClass;
-            int grid = config.gridSize();
-            for (int start = 0; start < total; start += batchSize) {
-                int n = Math.min(batchSize, total - start);
-                int[] labels = new int[n];
-                long[] indices = new long[n];
-                for (int i = 0; i < n; i++) {
-                    labels[i] = (start + i) / perClass;
-                    indices[i] = start + i;
-                }
-                long[][] codes = sampler.sample(labels, indices, options, common.seed);
-                long[] flat = new long[n * grid * grid];
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(codes[i], 0, flat, i * grid * grid, grid * grid);
-                }
-                try (NDManager batch = manager.newSubManager(); NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    NDArray decoded = tokenizer.decode(batch.create(flat, new Shape(n, grid, grid)));
-                    HostTensor bytes = AdmSampleFile.toUint8(decoded, (int) decoded.getShape().get(2));
-                    NDArray predicted = classifier.extract(bytes.toNDArray(batch), batch).logits().argMax(1);
-                    long[] classesOut = predicted.toLongArray();
-                    for (int i = 0; i < n; i++) {
-                        if (classesOut[i] == labels[i]) {
-                            agreed[labels[i]]++;
-                        }
-                    }
-                }
-            }
+            int[] agreed = measure(model, tokenizer, classifier, options, perClass, batchSize, common.seed, manager);
             report(agreed, perClass);
         }
         return ExitCodes.OK;
+    }
+
+    /** Counts, per class, the samples that the classifier assigns to the class they were generated for. */
+    static int[] measure(GptModel model, VqModel tokenizer, FeatureExtractor classifier, SamplingOptions options,
+                         int perClass, int batchSize, long seed, NDManager manager) {
+        GptConfig config = model.config();
+        int classes = config.numClasses();
+        Sampler sampler = new Sampler(model);
+        int[] agreed = new int[classes];
+        int total = classes * perClass;
+        int grid = config.gridSize();
+        for (int start = 0; start < total; start += batchSize) {
+            int n = Math.min(batchSize, total - start);
+            int[] labels = new int[n];
+            long[] indices = new long[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = (start + i) / perClass;
+                indices[i] = start + i;
+            }
+            long[][] codes = sampler.sample(labels, indices, options, seed);
+            long[] flat = new long[n * grid * grid];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(codes[i], 0, flat, i * grid * grid, grid * grid);
+            }
+            try (NDManager batch = manager.newSubManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray decoded = tokenizer.decode(batch.create(flat, new Shape(n, grid, grid)));
+                HostTensor bytes = AdmSampleFile.toUint8(decoded, (int) decoded.getShape().get(2));
+                long[] predicted = classifier.extract(bytes.toNDArray(batch), batch).logits().argMax(1).toLongArray();
+                for (int i = 0; i < n; i++) {
+                    if (predicted[i] == labels[i]) {
+                        agreed[labels[i]]++;
+                    }
+                }
+            }
+        }
+        return agreed;
     }
 
     private void report(int[] agreed, int perClass) throws java.io.IOException {

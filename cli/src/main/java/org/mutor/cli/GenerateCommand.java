@@ -240,22 +240,35 @@ final class GenerateCommand implements Callable<Integer> {
         if (tokenizer == null) {
             throw usage("an ADM sample file needs images: add --vq CKPT");
         }
+        writeAdm(sampler, tokenizer, config, options, common.seed, numSamples, batchSize, evalSize, out,
+                spec.commandLine().getErr());
+        spec.commandLine().getOut().println("wrote " + out + " (arr_0 uint8 [" + numSamples + ", " + evalSize + ", "
+                + evalSize + ", 3])");
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Writes an ADM sample file of {@code count} samples with uniformly random classes,
+     * resuming from the parts an interrupted run left behind.
+     */
+    static void writeAdm(Sampler sampler, VqModel tokenizer, GptConfig config, SamplingOptions options, long seed,
+                         long count, int batchSize, int evalSize, Path out, PrintWriter err) throws IOException {
         AdmSampleFile file = new AdmSampleFile(out);
         long done = file.completedSamples();
         int part = file.partCount();
         if (done > 0) {
-            spec.commandLine().getErr().println("resuming " + out + " at sample " + done + " of " + numSamples);
+            err.println("resuming " + out + " at sample " + done + " of " + count);
         }
-        try (Progress progress = Progress.start("samples", done, numSamples)) {
-            for (long start = done; start < numSamples; start += batchSize) {
-                int n = (int) Math.min(batchSize, numSamples - start);
+        try (Progress progress = Progress.start("samples", done, count)) {
+            for (long start = done; start < count; start += batchSize) {
+                int n = (int) Math.min(batchSize, count - start);
                 int[] labels = new int[n];
                 long[] indices = new long[n];
                 for (int i = 0; i < n; i++) {
                     indices[i] = start + i;
-                    labels[i] = randomClass(common.seed, start + i, config.numClasses());
+                    labels[i] = randomClass(seed, start + i, config.numClasses());
                 }
-                long[][] batch = sampler.sample(labels, indices, options, common.seed);
+                long[][] batch = sampler.sample(labels, indices, options, seed);
                 int grid = config.gridSize();
                 try (NDManager m = tokenizer.manager().newSubManager(); NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
@@ -265,10 +278,7 @@ final class GenerateCommand implements Callable<Integer> {
                 progress.step(n);
             }
         }
-        file.assemble(numSamples);
-        spec.commandLine().getOut().println("wrote " + out + " (arr_0 uint8 [" + numSamples + ", " + evalSize + ", "
-                + evalSize + ", 3])");
-        return ExitCodes.OK;
+        file.assemble(count);
     }
 
     /** Class of ADM sample {@code index}: uniform, from its own stream, so it survives interruption and resume. */

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
         subcommands = {
             GenerateCommand.class,
             TrainCommand.class,
+            PipelineCommand.class,
             InspectCommand.class,
             RegistersCommand.class,
             GptCommand.class,

@@ -1,0 +1,264 @@
+package org.mutor.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.mutor.common.config.YamlConfig;
+import org.mutor.common.data.FashionMnist;
+import org.mutor.common.format.AtomicFiles;
+import org.mutor.common.format.numpy.NpzWriter;
+import org.mutor.common.progress.Progress;
+import org.mutor.common.tensor.DType;
+import org.mutor.common.tensor.HostTensor;
+import org.mutor.eval.EvalOptions;
+import org.mutor.eval.EvalResult;
+import org.mutor.eval.Evaluator;
+import org.mutor.eval.FeatureExtractor;
+import org.mutor.eval.fmnist.FmnistExtractor;
+import org.mutor.generator.gpt.GptLoader;
+import org.mutor.generator.gpt.GptModel;
+import org.mutor.generator.gpt.GptWeights;
+import org.mutor.generator.sample.Sampler;
+import org.mutor.generator.sample.SamplingOptions;
+import org.mutor.generator.train.GptTrainer;
+import org.mutor.generator.train.TrainConfig;
+import org.mutor.generator.train.TrainListener;
+import org.mutor.tokenizer.VqModel;
+import org.mutor.tokenizer.codes.CodeExtractor;
+import org.mutor.tokenizer.codes.ImageSource;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code mutor pipeline}: the Fashion-MNIST comparison end to end. Every stage is skipped
+ * when its output exists, and training resumes, so an interrupted run continues where it
+ * stopped when the same command is given again.
+ */
+@Command(name = "pipeline",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run the Fashion-MNIST comparison end to end: code extraction with the tokenizer, GPT training for "
+                    + "every method and seed, sampling, FID/IS/precision/recall against the test split with the "
+                    + "Fashion-MNIST evaluator, classifier agreement, and a summary (OUT/summary.md, summary.json).",
+            "Rerun the same command after an interruption: finished stages are skipped and training resumes."
+        })
+final class PipelineCommand implements Callable<Integer> {
+
+    /** Pipeline keys of the YAML file; each is also a flag. */
+    static final java.util.Set<String> KEYS = java.util.Set.of("out", "vq", "methods", "seeds", "max_steps",
+            "eval_samples", "agreement_per_class", "cfg", "batch_size", "config_ntp", "config_mutor_1d",
+            "config_mutor_2d");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "YAML",
+            description = "Pipeline config, for example configs/pipeline-fmnist.yaml.")
+    Path config;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Overrides the output folder.")
+    Path out;
+
+    @Option(names = "--seeds", split = ",", paramLabel = "S1,S2,...", description = "Overrides the seeds.")
+    List<Integer> seeds;
+
+    @Option(names = "--max-steps", paramLabel = "N", description = "Overrides the training steps of every run.")
+    Long maxSteps;
+
+    @Option(names = "--eval-samples", paramLabel = "N", description = "Overrides the samples per run for FID.")
+    Integer evalSamples;
+
+    @Option(names = "--agreement-per-class", paramLabel = "N",
+            description = "Overrides the samples per class for classifier agreement.")
+    Integer agreementPerClass;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        YamlConfig yaml = YamlConfig.load(config).requireKnownKeys(KEYS);
+        Path outDir = out != null ? out : Path.of(yaml.getString("out", "runs/pipeline-fmnist"));
+        Path vqPath = Path.of(yaml.getString("vq", "models/default/vq.safetensors"));
+        List<Integer> seedList = seeds != null ? seeds : toList(yaml.getIntList("seeds", new int[] {0, 1, 2}));
+        long steps = maxSteps != null ? maxSteps : yaml.getLong("max_steps", 3000);
+        int samples = evalSamples != null ? evalSamples : yaml.getInt("eval_samples", 10000);
+        int perClass = agreementPerClass != null ? agreementPerClass : yaml.getInt("agreement_per_class", 100);
+        double cfg = yaml.getDouble("cfg", 2.0);
+        int batch = yaml.getInt("batch_size", 50);
+        Map<String, Path> methods = methodConfigs(yaml);
+        PrintWriter log = spec.commandLine().getErr();
+        Device device = common.startEngine();
+        Files.createDirectories(outDir);
+
+        Path codesTrain = outDir.resolve("codes-train");
+        Path codesTest = outDir.resolve("codes-test");
+        Path reference = outDir.resolve("reference-test.npz");
+        try (VqModel tokenizer = VqOptions.load(vqPath, null, false, device)) {
+            extract(tokenizer, vqPath, "fmnist", codesTrain, log);
+            extract(tokenizer, vqPath, "fmnist:test", codesTest, log);
+            writeReference(reference, log);
+            JsonObject summary = new JsonObject();
+            for (Map.Entry<String, Path> method : methods.entrySet()) {
+                JsonObject perSeed = new JsonObject();
+                for (int seed : seedList) {
+                    Path run = outDir.resolve(method.getKey() + "-seed" + seed);
+                    train(method.getValue(), run, codesTrain, codesTest, steps, seed, log);
+                    perSeed.add(Integer.toString(seed), evaluate(run, tokenizer, reference, samples, perClass, cfg, batch,
+                            seed, device, log));
+                }
+                summary.add(method.getKey(), perSeed);
+            }
+            Path json = outDir.resolve("summary.json");
+            AtomicFiles.writeBytes(json, (new GsonBuilder().setPrettyPrinting().create().toJson(summary) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            Path markdown = outDir.resolve("summary.md");
+            AtomicFiles.writeBytes(markdown, PipelineSummary.markdown(summary).getBytes(StandardCharsets.UTF_8));
+            spec.commandLine().getOut().print(PipelineSummary.markdown(summary));
+            spec.commandLine().getOut().println("wrote " + markdown + " and " + json);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static List<Integer> toList(int[] values) {
+        List<Integer> list = new ArrayList<>();
+        for (int v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+
+    /** Method name to its training config; default NTP and MuToR-2D with the Fashion-MNIST presets. */
+    private static Map<String, Path> methodConfigs(YamlConfig yaml) {
+        Map<String, Path> methods = new LinkedHashMap<>();
+        String list = yaml.getString("methods", "ntp,mutor-2d").replace("[", "").replace("]", "");
+        for (String name : list.split(",")) {
+            String method = name.trim();
+            String file = switch (method) {
+                case "ntp" -> "configs/fmnist-ntp.yaml";
+                case "mutor-1d" -> "configs/fmnist-mutor1d.yaml";
+                case "mutor-2d" -> "configs/fmnist-mutor2d.yaml";
+                default -> throw new IllegalArgumentException("invalid method '" + method
+                        + "' in the pipeline config; use ntp, mutor-1d or mutor-2d");
+            };
+            methods.put(method, Path.of(yaml.getString("config_" + method.replace('-', '_'), file)));
+        }
+        return methods;
+    }
+
+    private static void extract(VqModel tokenizer, Path vqPath, String data, Path dir, PrintWriter log)
+            throws IOException {
+        if (Files.isRegularFile(dir.resolve("meta.json"))) {
+            log.println("codes " + dir + ": done");
+            return;
+        }
+        CodeExtractor.Options options = new CodeExtractor.Options(32, false, false, 100, 0, 10000,
+                vqPath.toAbsolutePath().normalize() + " (" + Files.size(vqPath) + " bytes)");
+        try (ImageSource source = ImageSource.open(data); Progress progress = Progress.start("extract", source.total())) {
+            CodeExtractor.extract(tokenizer, source, dir, options, progress);
+        }
+    }
+
+    /** The test split as an ADM-style reference: uint8 [10000, 28, 28, 3], gray repeated to 3 channels. */
+    private static void writeReference(Path file, PrintWriter log) throws IOException {
+        if (Files.isRegularFile(file)) {
+            log.println("reference " + file + ": done");
+            return;
+        }
+        FashionMnist.Split test = FashionMnist.test();
+        int n = test.size();
+        ByteBuffer bytes = ByteBuffer.allocate(n * 28 * 28 * 3);
+        for (int i = 0; i < n; i++) {
+            bytes.put(test.image(i).rgb());
+        }
+        bytes.flip();
+        NpzWriter.write(file, Map.of("arr_0", HostTensor.contiguous("reference", DType.UINT8,
+                new long[] {n, 28, 28, 3}, bytes)));
+    }
+
+    private static void train(Path yaml, Path run, Path codes, Path valCodes, long steps, int seed, PrintWriter log)
+            throws IOException {
+        Path model = run.resolve("model.safetensors");
+        if (Files.isRegularFile(model) && storedStep(model) >= steps) {
+            log.println("training " + run + ": done");
+            return;
+        }
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        overrides.put("out", run.toString());
+        overrides.put("codes", codes.toString());
+        overrides.put("val_codes", valCodes.toString());
+        overrides.put("max_steps", Long.toString(steps));
+        overrides.put("seed", Integer.toString(seed));
+        overrides.put("resume", "true");
+        GptTrainer.run(TrainConfig.fromYaml(YamlConfig.load(yaml), overrides), new TrainListener() { }, null);
+    }
+
+    private static long storedStep(Path model) throws IOException {
+        JsonObject meta = org.mutor.common.format.Checkpoint.load(model).meta();
+        return meta.has("step") ? meta.get("step").getAsLong() : -1;
+    }
+
+    private static JsonObject evaluate(Path run, VqModel tokenizer, Path reference, int samples, int perClass,
+                                       double cfg, int batch, long seed, Device device, PrintWriter log)
+            throws IOException {
+        Path scoresFile = run.resolve("scores.json");
+        if (Files.isRegularFile(scoresFile)) {
+            log.println("evaluation " + run + ": done");
+            return JsonParser.parseString(Files.readString(scoresFile)).getAsJsonObject();
+        }
+        GptLoader.Request request = new GptLoader.Request(null, 0, 0, false, GptWeights.RegisterPolicy.SKIP);
+        JsonObject scores = new JsonObject();
+        try (GptModel model = GptLoader.load(run.resolve("model.safetensors"), request, device);
+             NDManager manager = NDManager.newBaseManager(device);
+             FeatureExtractor classifier = FmnistExtractor.loadBundled(manager)) {
+            SamplingOptions options = new SamplingOptions(cfg, -1, 1.0, 0, 1.0);
+            Path samplesFile = run.resolve("samples.npz");
+            if (!Files.isRegularFile(samplesFile)) {
+                GenerateCommand.writeAdm(new Sampler(model), tokenizer, model.config(), options, seed, samples, batch,
+                        32, samplesFile, log);
+            }
+            EvalResult result = Evaluator.evaluate(samplesFile, reference, EvalOptions.defaults().withFeatures("fmnist")
+                    .withIsSplitSize(Math.max(1, samples / 10)));
+            int[] agreed = AgreementCommand.measure(model, tokenizer, classifier, options, perClass, batch, seed, manager);
+            scores.addProperty("fid", result.fid());
+            scores.addProperty("is", result.inceptionScore());
+            scores.addProperty("precision", result.precision());
+            scores.addProperty("recall", result.recall());
+            com.google.gson.JsonArray rates = new com.google.gson.JsonArray();
+            double sum = 0;
+            for (int a : agreed) {
+                rates.add(a / (double) perClass);
+                sum += a / (double) perClass;
+            }
+            scores.addProperty("agreement", sum / agreed.length);
+            scores.add("agreement_per_class", rates);
+        }
+        AtomicFiles.writeBytes(scoresFile, (new GsonBuilder().setPrettyPrinting().create().toJson(scores) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        log.println(String.format(Locale.ROOT, "evaluation %s: FID %.3f, IS %.3f, agreement %.3f", run,
+                scores.get("fid").getAsDouble(), scores.get("is").getAsDouble(), scores.get("agreement").getAsDouble()));
+        return scores;
+    }
+}
