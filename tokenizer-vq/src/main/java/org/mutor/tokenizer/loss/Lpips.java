@@ -85,7 +85,7 @@ public final class Lpips implements AutoCloseable {
                 requireShape(linFile, key, h, new long[] {1, tapChannels.get(k), 1, 1});
                 for (double v : h.toDoubleArray()) {
                     if (!(v >= 0)) {
-                        throw new FormatException(linFile + ": '" + key + "' holds " + v
+                        throw new FormatException(linFile + ": '" + key + "' contains " + v
                                 + "; LPIPS heads must be nonnegative, use the lpips package's vgg.pth");
                     }
                 }

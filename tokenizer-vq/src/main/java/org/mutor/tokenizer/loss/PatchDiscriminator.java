@@ -32,7 +32,7 @@ import java.util.Random;
  * logit per patch: [B, 3, 256, 256] -> [B, 1, 30, 30]. Trained from scratch with its own
  * AdamW and the hinge loss.
  *
- * <p>BatchNorm always normalises with the statistics of the batch it sees, as in training
+ * <p>BatchNorm always normalises with the statistics of its input batch, as in training
  * mode; the running statistics (momentum 0.1, unbiased variance) are updated by each
  * {@link #trainStep} and saved with the state, but nothing reads them during training.
  *
@@ -152,7 +152,7 @@ public final class PatchDiscriminator implements AutoCloseable {
     }
 
     /**
-     * One AdamW step on {@code weight * hingeLoss} for detached batches real and fake
+     * Applies one AdamW step on {@code weight * hingeLoss} for detached batches real and fake
      * [B, 3, H, W]; updates the running statistics.
      *
      * @return the hinge loss before the step
@@ -265,7 +265,7 @@ public final class PatchDiscriminator implements AutoCloseable {
             throws FormatException {
         HostTensor t = tensors.get(key);
         if (t == null) {
-            throw new FormatException("discriminator state lacks '" + key + "'; the checkpoint was written "
+            throw new FormatException("discriminator state is missing '" + key + "'; the checkpoint was written "
                     + "without the adversarial loss or for another discriminator");
         }
         if (!Arrays.equals(t.shape(), target.getShape().getShape())) {

@@ -279,7 +279,7 @@ public final class VqTrainer {
         }
     }
 
-    /** Loss of one batch: augmentation draws, forward pass, weighted sum of the three losses. */
+    /** Loss of one batch: augmentation draws, forward pass, weighted sum of the enabled losses. */
     private NDArray microLoss(Trainer.StepContext context) {
         SplittableRandom random = context.random(STREAM_AUGMENT);
         int[] picks = order.next(config.batchSize());
