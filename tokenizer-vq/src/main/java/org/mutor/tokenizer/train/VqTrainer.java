@@ -53,7 +53,8 @@ import java.util.function.Consumer;
  * step and data position, for an exact resume), {@code disc-state.safetensors} (the
  * discriminator's weights, running statistics and moments), {@code vq.safetensors} (the inference
  * checkpoint, see {@link VqCheckpoint}), {@code vq-ema.safetensors} when EMA is on,
- * {@code metrics.csv} with {@code loss.png} and {@code eval.png}, and
+ * {@code metrics.csv} with {@code loss.png}, {@code eval.png} and, with the perceptual or
+ * adversarial loss, {@code gan.png}, and
  * {@code grids/step-NNNNNNN.png}: held-out originals above their reconstructions.
  */
 public final class VqTrainer {
@@ -270,6 +271,9 @@ public final class VqTrainer {
                 MetricsLog.plot(csv, out.resolve("loss.png"), "loss", "recon_loss", "codebook_loss", "commit_loss");
                 MetricsLog.plot(csv, out.resolve("eval.png"), "val_psnr");
                 MetricsLog.plot(csv, out.resolve("usage.png"), "val_usage");
+                if (lpips != null || disc != null) {
+                    MetricsLog.plot(csv, out.resolve("gan.png"), "perceptual_loss", "gen_adv_loss", "disc_loss");
+                }
             }
             if (skippedInBatches > 0) {
                 log.accept("skipped " + skippedInBatches + " unreadable training image(s); see the warnings above");

@@ -133,6 +133,7 @@ class VqTrainerTest {
             assertTrue(Double.isFinite(adv[i]) && Double.isFinite(d[i]));
         }
         assertTrue(Files.isRegularFile(dir.resolve("full/disc-state.safetensors")));
+        assertTrue(Files.isRegularFile(dir.resolve("full/gan.png")));
 
         VqTrainer.run(config(data, dir.resolve("split"), 3, false, extra), Device.cpu(), log::add);
         VqTrainer.run(config(data, dir.resolve("split"), 6, true, extra), Device.cpu(), log::add);
