@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Train the VQ tokenizer: reconstruction + codebook + commitment losses, Adam, clipping, exact resume.",
+            "Train the VQ tokenizer: reconstruction + codebook + commitment losses, optionally LPIPS-VGG "
+                    + "(perceptual_weight, lpips_vgg, lpips_lin) and PatchGAN hinge (disc_weight, disc_start, disc_lr), "
+                    + "Adam, clipping, exact resume.",
             "The YAML holds the tokenizer keys (or vq_preset) and the training keys (dataset, image_size, "
                     + "batch_size, lr, betas, grad_clip, max_steps, ...). Flags override YAML keys.",
             "Writes OUT/vq.safetensors (for --vq), OUT/train-state.safetensors, OUT/metrics.csv with PNG "

@@ -29,6 +29,12 @@ import java.util.Set;
  * @param reconLoss "l2" or "l1"
  * @param reconWeight weight of the reconstruction loss
  * @param codebookWeight weight of the codebook loss
+ * @param perceptualWeight weight of the LPIPS-VGG loss (LlamaGen: 1.0), 0 for none
+ * @param lpipsVgg torchvision's VGG16 state dict, null without the perceptual loss
+ * @param lpipsLin the lpips package's vgg.pth heads, null without the perceptual loss
+ * @param discWeight weight of the PatchGAN hinge losses (LlamaGen: 0.5), 0 for none
+ * @param discStart first step (0-based) with the adversarial loss and discriminator updates (LlamaGen: 20,000)
+ * @param discLr learning rate of the discriminator's AdamW, which uses the generator's betas as LlamaGen does
  * @param ema EMA decay of the weights, 0 for none
  * @param codebookRestartEvery steps between restarts of the codebook rows that no training code
  *     selected since the last restart (each gets an encoder vector of the latest batch), 0 for none
@@ -47,6 +53,8 @@ import java.util.Set;
 public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, int evalImages, int imageSize,
                             int batchSize, double lr, double beta1, double beta2, double weightDecay,
                             double gradClip, String reconLoss, double reconWeight, double codebookWeight,
+                            double perceptualWeight, Path lpipsVgg, Path lpipsLin, double discWeight,
+                            long discStart, double discLr,
                             double ema, int codebookRestartEvery, boolean randomCrop, boolean randomFlip, long maxSteps, long ckptEvery,
                             long logEvery, long evalEvery, long gridEvery, long seed, Path out, boolean resume,
                             boolean progress) {
@@ -54,7 +62,7 @@ public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, 
     /** Training keys; tokenizer keys are those of {@link VqConfig#KEYS} plus vq_preset. */
     public static final Set<String> KEYS = Set.of("vq_preset", "dataset", "eval_dataset", "eval_images",
             "image_size", "batch_size", "lr", "betas", "weight_decay", "grad_clip", "recon_loss", "recon_weight",
-            "codebook_weight", "perceptual_weight", "lpips_weights", "vgg_weights", "disc_weight", "disc_start",
+            "codebook_weight", "perceptual_weight", "lpips_vgg", "lpips_lin", "disc_weight", "disc_start", "disc_lr",
             "ema", "codebook_restart_every", "random_crop", "random_flip", "max_steps", "ckpt_every", "log_every", "eval_every",
             "grid_every", "seed", "out", "resume", "progress");
 
@@ -70,6 +78,10 @@ public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, 
         require(reconLoss.equals("l1") || reconLoss.equals("l2"), "invalid recon_loss '" + reconLoss
                 + "'; use l2 or l1");
         require(reconWeight >= 0 && codebookWeight >= 0, "recon_weight and codebook_weight must be >= 0");
+        require(perceptualWeight >= 0 && discWeight >= 0 && discStart >= 0 && discLr > 0,
+                "perceptual_weight, disc_weight and disc_start must be >= 0 and disc_lr positive");
+        require(perceptualWeight == 0 || (lpipsVgg != null && lpipsLin != null), "perceptual_weight "
+                + perceptualWeight + " needs lpips_vgg (torchvision vgg16 state dict) and lpips_lin (lpips vgg.pth)");
         require(ema >= 0 && ema < 1, "ema " + ema + " must be in [0, 1); 0 turns it off");
         require(maxSteps >= 1 && ckptEvery >= 1 && logEvery >= 1 && evalEvery >= 0 && gridEvery >= 0,
                 "max_steps, ckpt_every and log_every must be positive, eval_every and grid_every >= 0");
@@ -94,14 +106,13 @@ public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, 
      * values. The tokenizer comes from vq_preset (default vq-16) with any tokenizer keys
      * present overriding it.
      *
-     * @throws ConfigException for unknown keys, bad values, or the losses this version lacks
+     * @throws ConfigException for unknown keys or bad values
      */
     public static VqTrainConfig fromYaml(YamlConfig yaml, Map<String, ?> overrides) {
         YamlConfig y = yaml.withOverrides(YamlConfig.of("flags", overrides));
         Set<String> known = new HashSet<>(KEYS);
         known.addAll(VqConfig.KEYS);
         y.requireKnownKeys(known);
-        rejectMissingLosses(y);
         YamlConfig base = y.has("vq_preset")
                 ? YamlConfig.preset(y.getString("vq_preset", "vq-16"), VqConfig.PRESETS).subset(VqConfig.KEYS)
                 : YamlConfig.empty("defaults");
@@ -113,7 +124,10 @@ public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, 
                 y.getInt("eval_images", 1000), y.getInt("image_size", fmnist ? 32 : 256), y.getInt("batch_size", 32),
                 y.getDouble("lr", 1e-4), betas[0], betas[1], y.getDouble("weight_decay", 0.0),
                 y.getDouble("grad_clip", 1.0), y.getString("recon_loss", "l2").toLowerCase(Locale.ROOT),
-                y.getDouble("recon_weight", 1.0), y.getDouble("codebook_weight", 1.0), y.getDouble("ema", 0.0), y.getInt("codebook_restart_every", 0),
+                y.getDouble("recon_weight", 1.0), y.getDouble("codebook_weight", 1.0),
+                y.getDouble("perceptual_weight", y.has("lpips_vgg") ? 1.0 : 0.0), path(y, "lpips_vgg"),
+                path(y, "lpips_lin"), y.getDouble("disc_weight", 0.0), y.getLong("disc_start", 20_000),
+                y.getDouble("disc_lr", y.getDouble("lr", 1e-4)), y.getDouble("ema", 0.0), y.getInt("codebook_restart_every", 0),
                 y.getBoolean("random_crop", !fmnist), y.getBoolean("random_flip", !fmnist),
                 y.getLong("max_steps", 1000), y.getLong("ckpt_every", 500), y.getLong("log_every", 10),
                 y.getLong("eval_every", 250), y.getLong("grid_every", 500), y.getLong("seed", 0),
@@ -121,21 +135,9 @@ public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, 
                 y.getBoolean("progress", true));
     }
 
-    /**
-     * Rejects the perceptual (LPIPS) and adversarial (PatchGAN) losses, which this version
-     * does not implement, so that no run trains silently without them.
-     */
-    private static void rejectMissingLosses(YamlConfig y) {
-        if (y.getDouble("perceptual_weight", 0.0) != 0 || y.has("lpips_weights") || y.has("vgg_weights")) {
-            throw new ConfigException("perceptual_weight " + y.getDouble("perceptual_weight", 0.0)
-                    + ": the LPIPS perceptual loss is not implemented in this version; set perceptual_weight: 0 "
-                    + "and drop lpips_weights/vgg_weights");
-        }
-        if (y.getDouble("disc_weight", 0.0) != 0 || y.has("disc_start")) {
-            throw new ConfigException("disc_weight " + y.getDouble("disc_weight", 0.0)
-                    + ": the PatchGAN adversarial loss is not implemented in this version; set disc_weight: 0 "
-                    + "and drop disc_start");
-        }
+    private static Path path(YamlConfig y, String key) {
+        String value = y.getString(key, null);
+        return value == null ? null : Path.of(value);
     }
 
     private static double[] betas(YamlConfig y) {
@@ -153,7 +155,8 @@ public record VqTrainConfig(VqConfig model, String dataset, String evalDataset, 
     /** Returns a copy with another output folder, step count and resume flag, for tests. */
     public VqTrainConfig withRun(Path newOut, long newMaxSteps, boolean newResume) {
         return new VqTrainConfig(model, dataset, evalDataset, evalImages, imageSize, batchSize, lr, beta1, beta2,
-                weightDecay, gradClip, reconLoss, reconWeight, codebookWeight, ema, codebookRestartEvery, randomCrop,
+                weightDecay, gradClip, reconLoss, reconWeight, codebookWeight, perceptualWeight, lpipsVgg, lpipsLin,
+                discWeight, discStart, discLr, ema, codebookRestartEvery, randomCrop,
                 randomFlip, newMaxSteps, ckptEvery, logEvery, evalEvery, gridEvery, seed, newOut, newResume, progress);
     }
 }

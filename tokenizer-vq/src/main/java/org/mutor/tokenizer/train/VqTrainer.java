@@ -3,6 +3,7 @@ package org.mutor.tokenizer.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -19,7 +20,10 @@ import org.mutor.common.train.LrSchedule;
 import org.mutor.common.train.MetricsLog;
 import org.mutor.common.train.ParamGroup;
 import org.mutor.common.train.ShuffledOrder;
+import org.mutor.common.train.TrainCheckpoint;
 import org.mutor.common.train.Trainer;
+import org.mutor.tokenizer.loss.Lpips;
+import org.mutor.tokenizer.loss.PatchDiscriminator;
 import org.mutor.tokenizer.VqCheckpoint;
 import org.mutor.tokenizer.VqMetrics;
 import org.mutor.tokenizer.VqModel;
@@ -38,28 +42,35 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Trains the VQ tokenizer from scratch on the losses of LlamaGen's tokenizer training
- * without its perceptual and adversarial terms: reconstruction (L2 or L1), codebook
- * and commitment losses, with the straight-through estimator (see
- * {@link VqModel#forwardTrain}), Adam(W) with constant learning rate and clipping.
+ * Trains the VQ tokenizer from scratch on the losses of LlamaGen's tokenizer training:
+ * reconstruction (L2 or L1), codebook and commitment losses with the straight-through
+ * estimator (see {@link VqModel#forwardTrain}), optionally the LPIPS-VGG perceptual loss
+ * ({@link Lpips}) and, from step {@code disc_start}, the PatchGAN hinge loss
+ * ({@link PatchDiscriminator}, updated by its own AdamW after each generator step);
+ * Adam(W) with constant learning rate and clipping.
  *
  * <p>Files under {@code out}: {@code train-state.safetensors} (weights, moments, EMA,
- * step and data position, for an exact resume), {@code vq.safetensors} (the inference
+ * step and data position, for an exact resume), {@code disc-state.safetensors} (the
+ * discriminator's weights, running statistics and moments), {@code vq.safetensors} (the inference
  * checkpoint, see {@link VqCheckpoint}), {@code vq-ema.safetensors} when EMA is on,
- * {@code metrics.csv} with {@code loss.png} and {@code eval.png}, and
+ * {@code metrics.csv} with {@code loss.png}, {@code eval.png} and, with the perceptual or
+ * adversarial loss, {@code gan.png}, and
  * {@code grids/step-NNNNNNN.png}: held-out originals above their reconstructions.
  */
 public final class VqTrainer {
 
     /** Columns of metrics.csv after the step. */
     public static final List<String> COLUMNS = List.of("loss", "recon_loss", "codebook_loss", "commit_loss", "lr",
-            "grad_norm", "images_per_s", "val_psnr", "val_usage");
+            "grad_norm", "images_per_s", "val_psnr", "val_usage", "perceptual_loss", "gen_adv_loss", "disc_loss");
 
     /** Images per row of a reconstruction grid. */
     public static final int GRID_COLUMNS = 8;
 
     private static final long STREAM_AUGMENT = 0x415547L;
     private static final long STREAM_RESTART = 0x525354L;
+    private static final long STREAM_DISC = 0x445343L;
+    /** Channels of the discriminator's first conv, as in LlamaGen. */
+    private static final int DISC_WIDTH = 64;
     /** Steps with a non-finite gradient tolerated in one invocation before the run stops. */
     private static final int MAX_SKIPPED_STEPS = 20;
     private static final int EVAL_BATCH = 100;
@@ -81,14 +92,22 @@ public final class VqTrainer {
     private final VqModel model;
     private final TrainImages train;
     private final ShuffledOrder order;
-    private final double[] sums = new double[3];
+    /** Per step: recon, codebook, commit, perceptual, generator adversarial. */
+    private final double[] sums = new double[5];
+    private final Lpips lpips;
+    private final PatchDiscriminator disc;
+    /** Detached inputs and reconstructions of the last batch, for the discriminator step. */
+    private NDArray lastReal;
+    private NDArray lastFake;
     private long skippedInBatches;
     private long skippedSteps;
     private final java.util.BitSet windowUsed = new java.util.BitSet();
     private List<RgbImage> lastBatch = List.of();
 
-    private VqTrainer(VqTrainConfig config, VqModel model, TrainImages train) {
+    private VqTrainer(VqTrainConfig config, VqModel model, TrainImages train, Lpips lpips, PatchDiscriminator disc) {
         this.config = config;
+        this.lpips = lpips;
+        this.disc = disc;
         this.model = model;
         this.train = train;
         this.order = new ShuffledOrder(train.size(), config.seed());
@@ -121,10 +140,18 @@ public final class VqTrainer {
                 config.model().codebookSize(), config.model().codebookEmbedDim(), train.size(), config.dataset(),
                 eval == null ? 0 : eval.size()));
         log.accept("losses: " + config.reconLoss() + " reconstruction + codebook + commitment (beta "
-                + config.model().commitLossBeta() + "); the LPIPS perceptual and PatchGAN adversarial losses are "
-                + "off (not implemented in this version)");
-        try (VqModel model = VqWeights.initialize(config.model(), device, config.seed())) {
-            return new VqTrainer(config, model, train).loop(eval, log);
+                + config.model().commitLossBeta() + ")" + (config.perceptualWeight() > 0
+                ? " + " + config.perceptualWeight() + " x LPIPS-VGG" : "; the LPIPS perceptual loss is off (set "
+                + "lpips_vgg and lpips_lin)") + (config.discWeight() > 0 ? " + " + config.discWeight()
+                + " x PatchGAN hinge from step " + config.discStart() : "; the PatchGAN adversarial loss is off "
+                + "(set disc_weight)"));
+        try (VqModel model = VqWeights.initialize(config.model(), device, config.seed());
+             Lpips lpips = config.perceptualWeight() > 0
+                     ? Lpips.load(config.lpipsVgg(), config.lpipsLin(), model.manager()) : null;
+             PatchDiscriminator disc = config.discWeight() > 0 ? new PatchDiscriminator(model.manager(),
+                     DISC_WIDTH, config.seed() ^ STREAM_DISC, AdamW.Options.betas(config.beta1(), config.beta2()))
+                     : null) {
+            return new VqTrainer(config, model, train, lpips, disc).loop(eval, log);
         }
     }
 
@@ -133,6 +160,7 @@ public final class VqTrainer {
         Path statePath = out.resolve("train-state.safetensors");
         Path modelPath = out.resolve("vq.safetensors");
         Path csv = out.resolve("metrics.csv");
+        Path discPath = out.resolve("disc-state.safetensors");
         Map<String, Parameter> params = parameters();
         long start = System.nanoTime();
         Trainer.Config trainerConfig = new Trainer.Config(LrSchedule.constant(config.lr()),
@@ -147,11 +175,17 @@ public final class VqTrainer {
                             + "folder");
                 }
                 log.accept("resumed from " + statePath + " at step " + trainer.step());
+                if (disc != null && Files.exists(discPath)) {
+                    TrainCheckpoint.Contents d = TrainCheckpoint.read(discPath);
+                    disc.loadState("disc/", d.tensors(), d.state().get("optimizer_steps").getAsLong());
+                } else if (disc != null) {
+                    log.accept("no discriminator state in " + out + "; the discriminator starts from scratch");
+                }
             }
             long startStep = trainer.step();
             double lastLoss = Double.NaN;
             double[] lastEval = {Double.NaN, Double.NaN};
-            double[] interval = new double[7];
+            double[] interval = new double[10];
             int intervalCount = 0;
             try (MetricsLog metrics = resumed ? MetricsLog.resume(csv, COLUMNS, startStep + 1)
                     : MetricsLog.create(csv, COLUMNS);
@@ -160,6 +194,14 @@ public final class VqTrainer {
                     long t0 = System.nanoTime();
                     java.util.Arrays.fill(sums, 0);
                     Trainer.StepResult r = trainer.step(this::microLoss);
+                    double discLoss = 0;
+                    if (lastReal != null) {
+                        try (NDArray real = lastReal; NDArray fake = lastFake) {
+                            discLoss = disc.trainStep(real, fake, config.discWeight(), config.discLr());
+                        }
+                        lastReal = null;
+                        lastFake = null;
+                    }
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     long done = r.step() + 1;
                     if (!Double.isFinite(r.gradNorm())) {
@@ -181,7 +223,7 @@ public final class VqTrainer {
                         }
                     }
                     double[] row = {r.loss(), sums[0], sums[1], sums[2], r.lr(), r.gradNorm(),
-                        config.batchSize() / seconds};
+                        config.batchSize() / seconds, sums[3], sums[4], discLoss};
                     for (int i = 0; i < row.length; i++) {
                         interval[i] += row[i];
                     }
@@ -199,7 +241,7 @@ public final class VqTrainer {
                     if (done % config.logEvery() == 0 || last || !Double.isNaN(evaluated[0])) {
                         double[] values = new double[COLUMNS.size()];
                         for (int i = 0; i < interval.length; i++) {
-                            values[i] = interval[i] / intervalCount;
+                            values[i < 7 ? i : i + 2] = interval[i] / intervalCount;
                         }
                         values[7] = evaluated[0];
                         values[8] = evaluated[1];
@@ -212,6 +254,11 @@ public final class VqTrainer {
                     }
                     if (done % config.ckptEvery() == 0 || last) {
                         save(trainer, statePath, modelPath, done);
+                        if (disc != null) {
+                            JsonObject discState = new JsonObject();
+                            discState.addProperty("optimizer_steps", disc.optimizerSteps());
+                            TrainCheckpoint.write(discPath, disc.stateTensors("disc/"), discState);
+                        }
                     }
                     if (progress != null) {
                         progress.setExtraMessage(String.format(Locale.ROOT, "loss %.4f, %.1f img/s", r.loss(),
@@ -224,6 +271,9 @@ public final class VqTrainer {
                 MetricsLog.plot(csv, out.resolve("loss.png"), "loss", "recon_loss", "codebook_loss", "commit_loss");
                 MetricsLog.plot(csv, out.resolve("eval.png"), "val_psnr");
                 MetricsLog.plot(csv, out.resolve("usage.png"), "val_usage");
+                if (lpips != null || disc != null) {
+                    MetricsLog.plot(csv, out.resolve("gan.png"), "perceptual_loss", "gen_adv_loss", "disc_loss");
+                }
             }
             if (skippedInBatches > 0) {
                 log.accept("skipped " + skippedInBatches + " unreadable training image(s); see the warnings above");
@@ -233,7 +283,7 @@ public final class VqTrainer {
         }
     }
 
-    /** Loss of one batch: augmentation draws, forward pass, weighted sum of the three losses. */
+    /** Loss of one batch: augmentation draws, forward pass, weighted sum of the enabled losses. */
     private NDArray microLoss(Trainer.StepContext context) {
         SplittableRandom random = context.random(STREAM_AUGMENT);
         int[] picks = order.next(config.batchSize());
@@ -257,6 +307,18 @@ public final class VqTrainer {
         NDArray loss = recon.mul(EngineArrays.scalar(recon, config.reconWeight()))
                 .add(o.codebookLoss().mul(EngineArrays.scalar(recon, config.codebookWeight())))
                 .add(o.commitLoss());
+        if (lpips != null) {
+            NDArray perceptual = lpips.distance(o.reconstruction(), x).mean();
+            loss = loss.add(perceptual.mul(EngineArrays.scalar(perceptual, config.perceptualWeight())));
+            sums[3] += perceptual.getFloat();
+        }
+        if (disc != null && context.step() >= config.discStart()) {
+            NDArray adversarial = disc.generatorLoss(o.reconstruction());
+            loss = loss.add(adversarial.mul(EngineArrays.scalar(adversarial, config.discWeight())));
+            sums[4] += adversarial.getFloat();
+            lastReal = detachedCopy(x);
+            lastFake = detachedCopy(o.reconstruction());
+        }
         if (config.codebookRestartEvery() > 0) {
             for (long c : o.codes().toLongArray()) {
                 windowUsed.set((int) c);
@@ -267,6 +329,13 @@ public final class VqTrainer {
         sums[1] += o.codebookLoss().getFloat();
         sums[2] += o.commitLoss().getFloat();
         return loss;
+    }
+
+    /** A copy without autograd history that outlives the step's scope. */
+    private static NDArray detachedCopy(NDArray a) {
+        NDArray copy = a.stopGradient().duplicate();
+        NDScope.unregister(copy);
+        return copy;
     }
 
     /**

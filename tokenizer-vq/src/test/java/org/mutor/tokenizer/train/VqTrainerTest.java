@@ -47,11 +47,16 @@ class VqTrainerTest {
     }
 
     private static VqTrainConfig config(Path data, Path out, long steps, boolean resume) {
-        Map<String, Object> keys = Map.ofEntries(Map.entry("vq_preset", "vq-tiny"), Map.entry("dataset",
+        return config(data, out, steps, resume, Map.of());
+    }
+
+    private static VqTrainConfig config(Path data, Path out, long steps, boolean resume, Map<String, Object> extra) {
+        Map<String, Object> keys = new java.util.HashMap<>(Map.ofEntries(Map.entry("vq_preset", "vq-tiny"), Map.entry("dataset",
                 data.toString()), Map.entry("image_size", 32), Map.entry("eval_images", 4), Map.entry("batch_size", 4),
                 Map.entry("lr", 2e-3), Map.entry("random_crop", false), Map.entry("random_flip", true),
                 Map.entry("log_every", 1), Map.entry("eval_every", 0), Map.entry("grid_every", 4),
-                Map.entry("ckpt_every", 3), Map.entry("codebook_restart_every", 3), Map.entry("progress", false));
+                Map.entry("ckpt_every", 3), Map.entry("codebook_restart_every", 3), Map.entry("progress", false)));
+        keys.putAll(extra);
         return VqTrainConfig.fromYaml(YamlConfig.of("test", keys), Map.of()).withRun(out, steps, resume);
     }
 
@@ -65,7 +70,8 @@ class VqTrainerTest {
         List<String> log = new ArrayList<>();
         VqTrainer.Result full = VqTrainer.run(config(data, dir.resolve("full"), 12, false), Device.cpu(), log::add);
         assertEquals(12, full.steps());
-        assertTrue(log.stream().anyMatch(l -> l.contains("LPIPS perceptual and PatchGAN adversarial losses are off")),
+        assertTrue(log.stream().anyMatch(l -> l.contains("the LPIPS perceptual loss is off")
+                && l.contains("the PatchGAN adversarial loss is off")),
                 String.join("\n", log));
         double[] loss = losses(dir.resolve("full"));
         assertEquals(12, loss.length);
@@ -92,15 +98,47 @@ class VqTrainerTest {
     }
 
     @Test
-    void missingLossesAreRefusedByName() {
+    void perceptualWeightNeedsBothWeightFiles() {
         ConfigException lpips = assertThrows(ConfigException.class, () -> VqTrainConfig.fromYaml(
                 YamlConfig.of("t", Map.of("dataset", "fmnist", "perceptual_weight", 1.0)), Map.of()));
-        assertTrue(lpips.getMessage().contains("LPIPS perceptual loss is not implemented"), lpips.getMessage());
-        ConfigException gan = assertThrows(ConfigException.class, () -> VqTrainConfig.fromYaml(
-                YamlConfig.of("t", Map.of("dataset", "fmnist", "disc_weight", 0.5)), Map.of()));
-        assertTrue(gan.getMessage().contains("PatchGAN adversarial loss is not implemented"), gan.getMessage());
+        assertTrue(lpips.getMessage().contains("needs lpips_vgg"), lpips.getMessage());
         ConfigException unknown = assertThrows(ConfigException.class, () -> VqTrainConfig.fromYaml(
                 YamlConfig.of("t", Map.of("dataset", "fmnist", "learning_rate", 1.0)), Map.of()));
         assertTrue(unknown.getMessage().contains("learning_rate"), unknown.getMessage());
+        VqTrainConfig gan = VqTrainConfig.fromYaml(YamlConfig.of("t", Map.of("dataset", "fmnist",
+                "disc_weight", 0.5)), Map.of());
+        assertEquals(20_000, gan.discStart());
+        assertEquals(gan.lr(), gan.discLr());
+    }
+
+    /** LPIPS (narrow fixture VGG) and PatchGAN from step 2: finite losses, and a resume repeats the run. */
+    @Test
+    void perceptualAndAdversarialLossesTrainAndResumeExactly(@TempDir Path dir) throws Exception {
+        Path data = fmnistFolder(dir.resolve("data"), 16);
+        Path lpips = Path.of(VqTrainerTest.class.getResource("/lpips/vgg16-narrow.pth").toURI()).getParent();
+        Map<String, Object> extra = Map.of("lpips_vgg", lpips.resolve("vgg16-narrow.pth").toString(),
+                "lpips_lin", lpips.resolve("lin-narrow.pth").toString(), "disc_weight", 0.5, "disc_start", 2,
+                "codebook_restart_every", 0);
+        List<String> log = new ArrayList<>();
+        VqTrainer.run(config(data, dir.resolve("full"), 6, false, extra), Device.cpu(), log::add);
+        assertTrue(log.stream().anyMatch(l -> l.contains("1.0 x LPIPS-VGG") && l.contains("PatchGAN hinge from step 2")),
+                String.join("\n", log));
+        MetricsLog.Table full = MetricsLog.read(dir.resolve("full/metrics.csv"));
+        double[] perceptual = full.column("perceptual_loss");
+        double[] adv = full.column("gen_adv_loss");
+        double[] d = full.column("disc_loss");
+        for (int i = 0; i < 6; i++) {
+            assertTrue(perceptual[i] > 0 && Double.isFinite(perceptual[i]), Arrays.toString(perceptual));
+            assertEquals(i < 2, adv[i] == 0 && d[i] == 0, "step " + (i + 1) + ": " + adv[i] + ", " + d[i]);
+            assertTrue(Double.isFinite(adv[i]) && Double.isFinite(d[i]));
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("full/disc-state.safetensors")));
+        assertTrue(Files.isRegularFile(dir.resolve("full/gan.png")));
+
+        VqTrainer.run(config(data, dir.resolve("split"), 3, false, extra), Device.cpu(), log::add);
+        VqTrainer.run(config(data, dir.resolve("split"), 6, true, extra), Device.cpu(), log::add);
+        MetricsLog.Table split = MetricsLog.read(dir.resolve("split/metrics.csv"));
+        assertArrayEquals(full.column("loss"), split.column("loss"), 1e-5);
+        assertArrayEquals(d, split.column("disc_loss"), 1e-5);
     }
 }
