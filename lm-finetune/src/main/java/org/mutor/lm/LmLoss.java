@@ -1,5 +1,6 @@
 package org.mutor.lm;
 
+import org.mutor.common.train.Losses;
 import org.mutor.common.tensor.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -101,7 +102,7 @@ public final class LmLoss {
         }
         RegisterBatch batch = RegisterBatch.of(plans);
         NDArray logits = logits(model, m, batch, sequences);
-        NDArray nll = slotNll(m, logits, batch.targets(sequences));                     // [B, L]
+        NDArray nll = Losses.tokenNll(m, logits, batch.targets(sequences));                     // [B, L]
         boolean registers = batch.plans().stream().anyMatch(p -> p.registerCount() > 0);
         double a = registers ? alpha : 0;
         NDArray weights = EngineArrays.create(m, RegisterLoss.weights(batch, a), nll.getShape());
@@ -109,17 +110,4 @@ public final class LmLoss {
         return new Result(nll.mul(weights).sum(), parts.ntp(), parts.register(), parts.ntpCount());
     }
 
-    /** Per-slot NLL {@code [B, L]} of logits {@code [B, L, V]}; targets below 0 give 0. */
-    static NDArray slotNll(NDManager m, NDArray logits, long[] targets) {
-        Shape shape = new Shape(logits.getShape().get(0), logits.getShape().get(1));
-        long[] index = new long[targets.length];
-        float[] valid = new float[targets.length];
-        for (int i = 0; i < targets.length; i++) {
-            index[i] = Math.max(0, targets[i]);
-            valid[i] = targets[i] >= 0 ? 1 : 0;
-        }
-        NDArray logp = logits.logSoftmax(-1);                                                  // [B, L, V]
-        NDArray picked = logp.gather(EngineArrays.create(m, index, shape).expandDims(-1), -1).squeeze(-1);   // [B, L]
-        return picked.neg().mul(EngineArrays.create(m, valid, shape));
-    }
 }

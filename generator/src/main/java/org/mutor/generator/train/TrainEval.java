@@ -1,5 +1,6 @@
 package org.mutor.generator.train;
 
+import org.mutor.common.train.Losses;
 import org.mutor.common.tensor.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -46,7 +47,7 @@ final class TrainEval {
             try (NDScope scope = new NDScope()) {
                 NDManager m = model.manager();
                 NDArray logits = model.teacherForcedLogits(EngineArrays.create(m, labels), EngineArrays.create(m, codes, new Shape(b, n)));
-                sum += TrainStep.slotNll(m, logits, codes).sum().getFloat();
+                sum += Losses.tokenNll(m, logits, codes).sum().getFloat();
             }
         }
         return sum / ((double) total * n);

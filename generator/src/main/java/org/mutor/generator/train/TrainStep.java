@@ -1,5 +1,6 @@
 package org.mutor.generator.train;
 
+import org.mutor.common.train.Losses;
 import org.mutor.common.tensor.EngineArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -75,7 +76,7 @@ public final class TrainStep {
         RegisterBatch batch = RegisterBatch.of(plans);
         NDArray logits = registerLogits(model, manager, batch, sequences, dropout); // [B, L, V]
         long[] targets = batch.targets(sequences);
-        NDArray nll = slotNll(manager, logits, targets);                            // [B, L]
+        NDArray nll = Losses.tokenNll(manager, logits, targets);                            // [B, L]
         NDArray weights = EngineArrays.create(manager, RegisterLoss.weights(batch, alpha), nll.getShape());
         NDArray loss = nll.mul(weights).sum();
         RegisterLoss.Parts parts = RegisterLoss.combine(batch, nll.toFloatArray(), alpha);
@@ -106,7 +107,7 @@ public final class TrainStep {
         }
         NDArray rotary = model.rotary(manager.arange(0, n, 1, DataType.INT64));
         NDArray logits = model.forward(h, rotary, GptModel.causalBias(manager, n, 0, n), dropout); // [B, N, V]
-        NDArray nll = slotNll(manager, logits, targets);                                          // [B, N]
+        NDArray nll = Losses.tokenNll(manager, logits, targets);                                          // [B, N]
         NDArray loss = nll.mean();
         return new Result(loss, loss.getFloat(), 0, nll, (long) b * n);
     }
@@ -153,19 +154,6 @@ public final class TrainStep {
         return model.forward(h, model.rotary(positions), bias, dropout);
     }
 
-    /** Per-slot NLL {@code [B, L]} of logits {@code [B, L, V]}; targets below 0 give 0. */
-    static NDArray slotNll(NDManager manager, NDArray logits, long[] targets) {
-        Shape shape = new Shape(logits.getShape().get(0), logits.getShape().get(1));
-        long[] index = new long[targets.length];
-        float[] valid = new float[targets.length];
-        for (int i = 0; i < targets.length; i++) {
-            index[i] = Math.max(0, targets[i]);
-            valid[i] = targets[i] >= 0 ? 1 : 0;
-        }
-        NDArray logp = logits.logSoftmax(-1);                                                     // [B, L, V]
-        NDArray picked = logp.gather(EngineArrays.create(manager, index, shape).expandDims(-1), -1).squeeze(-1); // [B, L]
-        return picked.neg().mul(EngineArrays.create(manager, valid, shape));
-    }
 
     /** Returns the register-free sequence {@code [label, codes...]}. */
     static int[] sequence(Sample s) {
