@@ -86,7 +86,8 @@ class EvaluatorTest {
         Path stats = dir.resolve("ref.npz");
         ReferenceStats.Summary summary = ReferenceStats.build(samples, stats, options(5), true, extractor, manager);
         assertEquals(12, summary.images());
-        assertTrue(summary.spatial() && summary.features());
+        assertTrue(summary.spatial());
+        assertTrue(summary.features());
         EvalResult r = Evaluator.evaluate(samples, stats, options(5), extractor, manager);
         // 12 samples in 256 dimensions: singular covariances get the 1e-6 diagonal offset in the
         // square-root term only, which shifts the result by -2 * 1e-6 * 256 as in the references.
@@ -108,7 +109,8 @@ class EvaluatorTest {
         ReferenceStats.build(other, stats, options(8), false, extractor, manager);
         EvalResult r = Evaluator.evaluate(samples, stats, options(8), extractor, manager);
         assertNotNull(r.fid());
-        assertTrue(r.fid() > 0 && Double.isFinite(r.fid()));
+        assertTrue(r.fid() > 0, "fid " + r.fid());
+        assertTrue(Double.isFinite(r.fid()), "fid " + r.fid());
         assertNotNull(r.inceptionScore());
         assertNull(r.precision());
     }
@@ -130,7 +132,8 @@ class EvaluatorTest {
         NpzWriter.write(file, Map.of("arr_0", gray));
         FormatException e = assertThrows(FormatException.class,
                 () -> Evaluator.evaluate(file, file, options(2), extractor, manager));
-        assertTrue(e.getMessage().contains("[2, 4, 4]") && e.getMessage().contains("[N, H, W, 3]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[2, 4, 4]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[N, H, W, 3]"), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.mutor.lm;
 
+import org.mutor.common.nn.KvCache;
 import org.mutor.common.tensor.EngineArrays;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

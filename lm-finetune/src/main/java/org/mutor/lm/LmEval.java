@@ -1,5 +1,6 @@
 package org.mutor.lm;
 
+import org.mutor.common.nn.KvCache;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

@@ -1,5 +1,6 @@
 package org.mutor.generator.sample;
 
+import org.mutor.common.nn.KvCache;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -7,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 
 import org.mutor.generator.gpt.GptConfig;
 import org.mutor.generator.gpt.GptModel;
-import org.mutor.generator.gpt.KvCache;
 
 import java.util.SplittableRandom;
 

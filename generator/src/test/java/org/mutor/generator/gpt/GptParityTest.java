@@ -1,5 +1,6 @@
 package org.mutor.generator.gpt;
 
+import org.mutor.common.nn.KvCache;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -78,7 +78,8 @@ class VqTrainerTest {
         double first = (loss[0] + loss[1] + loss[2]) / 3;
         double last = (loss[9] + loss[10] + loss[11]) / 3;
         assertTrue(last < 0.7 * first, "loss " + Arrays.toString(loss));
-        assertTrue(full.psnr() > 5 && full.usage() > 0, "psnr " + full.psnr() + ", usage " + full.usage());
+        assertTrue(full.psnr() > 5, "psnr " + full.psnr());
+        assertTrue(full.usage() > 0, "usage " + full.usage());
         assertTrue(Files.isRegularFile(dir.resolve("full/grids/step-0000012.png")));
         assertTrue(Files.isRegularFile(dir.resolve("full/loss.png")));
         assertTrue(log.stream().anyMatch(l -> l.contains("restarted")), String.join("\n", log));
@@ -130,7 +131,8 @@ class VqTrainerTest {
         for (int i = 0; i < 6; i++) {
             assertTrue(perceptual[i] > 0 && Double.isFinite(perceptual[i]), Arrays.toString(perceptual));
             assertEquals(i < 2, adv[i] == 0 && d[i] == 0, "step " + (i + 1) + ": " + adv[i] + ", " + d[i]);
-            assertTrue(Double.isFinite(adv[i]) && Double.isFinite(d[i]));
+            assertTrue(Double.isFinite(adv[i]), "adversarial loss at row " + i);
+            assertTrue(Double.isFinite(d[i]), "discriminator loss at row " + i);
         }
         assertTrue(Files.isRegularFile(dir.resolve("full/disc-state.safetensors")));
         assertTrue(Files.isRegularFile(dir.resolve("full/gan.png")));
