@@ -213,7 +213,7 @@ final class GenerateCommand implements Callable<Integer> {
         return rows;
     }
 
-    private static List<RgbImage> decode(VqModel tokenizer, long[][] batch, GptConfig config) {
+    static List<RgbImage> decode(VqModel tokenizer, long[][] batch, GptConfig config) {
         int grid = config.gridSize();
         try (NDManager m = tokenizer.manager().newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();

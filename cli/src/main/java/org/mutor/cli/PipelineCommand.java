@@ -11,6 +11,7 @@ import org.mutor.common.config.YamlConfig;
 import org.mutor.common.data.FashionMnist;
 import org.mutor.common.format.AtomicFiles;
 import org.mutor.common.format.numpy.NpzWriter;
+import org.mutor.common.image.ImageGrid;
 import org.mutor.common.progress.Progress;
 import org.mutor.common.tensor.DType;
 import org.mutor.common.tensor.HostTensor;
@@ -26,6 +27,7 @@ import org.mutor.generator.sample.Sampler;
 import org.mutor.generator.sample.SamplingOptions;
 import org.mutor.generator.train.GptTrainer;
 import org.mutor.generator.train.TrainConfig;
+import org.mutor.generator.train.TrainFlops;
 import org.mutor.generator.train.TrainListener;
 import org.mutor.tokenizer.VqModel;
 import org.mutor.tokenizer.codes.CodeExtractor;
@@ -71,6 +73,9 @@ final class PipelineCommand implements Callable<Integer> {
             "eval_samples", "agreement_per_class", "cfg", "batch_size", "config_ntp", "config_mutor_1d",
             "config_mutor_2d");
 
+    /** NTP trained for as many FLOPs as MuToR-2D spends in max_steps. */
+    static final String NTP_EQUAL_COMPUTE = "ntp-equal-compute";
+
     @Spec
     CommandSpec spec;
 
@@ -80,6 +85,11 @@ final class PipelineCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Overrides the output folder.")
     Path out;
+
+    @Option(names = "--methods", split = ",", paramLabel = "M1,M2,...",
+            description = "Overrides the methods: ntp, ntp-equal-compute (NTP given the training FLOPs of "
+                    + "mutor-2d), mutor-1d, mutor-2d.")
+    List<String> methodNames;
 
     @Option(names = "--seeds", split = ",", paramLabel = "S1,S2,...", description = "Overrides the seeds.")
     List<Integer> seeds;
@@ -108,7 +118,7 @@ final class PipelineCommand implements Callable<Integer> {
         int perClass = agreementPerClass != null ? agreementPerClass : yaml.getInt("agreement_per_class", 100);
         double cfg = yaml.getDouble("cfg", 2.0);
         int batch = yaml.getInt("batch_size", 50);
-        Map<String, Path> methods = methodConfigs(yaml);
+        Map<String, Path> methods = methodConfigs(yaml, methodNames);
         PrintWriter log = spec.commandLine().getErr();
         Device device = common.startEngine();
         Files.createDirectories(outDir);
@@ -121,16 +131,29 @@ final class PipelineCommand implements Callable<Integer> {
             extract(tokenizer, vqPath, "fmnist:test", codesTest, log);
             writeReference(reference, log);
             JsonObject summary = new JsonObject();
+            List<PipelineReport.Run> runs = new ArrayList<>();
             for (Map.Entry<String, Path> method : methods.entrySet()) {
                 JsonObject perSeed = new JsonObject();
+                long runSteps = method.getKey().equals(NTP_EQUAL_COMPUTE) ? equalComputeSteps(yaml, steps) : steps;
+                TrainConfig trainConfig = TrainConfig.fromYaml(YamlConfig.load(method.getValue()), Map.of());
                 for (int seed : seedList) {
                     Path run = outDir.resolve(method.getKey() + "-seed" + seed);
-                    train(method.getValue(), run, codesTrain, codesTest, steps, seed, log);
-                    perSeed.add(Integer.toString(seed), evaluate(run, tokenizer, reference, samples, perClass, cfg, batch,
-                            seed, device, log));
+                    train(method.getValue(), run, codesTrain, codesTest, runSteps, seed, log);
+                    JsonObject scores = evaluate(run, tokenizer, reference, samples, perClass, cfg, batch, seed, device,
+                            log);
+                    PipelineReport.Run facts = new PipelineReport.Run(method.getKey(), seed, run,
+                            (long) trainConfig.batchSize() * trainConfig.model().blockSize(),
+                            TrainFlops.perStep(trainConfig));
+                    runs.add(facts);
+                    scores.add("training", PipelineReport.training(facts));
+                    perSeed.add(Integer.toString(seed), scores);
                 }
+                writeClassGrid(outDir.resolve(method.getKey() + "-seed" + seedList.get(0)),
+                        outDir.resolve("grid-" + method.getKey() + ".png"), tokenizer, cfg, seedList.get(0), device, log);
                 summary.add(method.getKey(), perSeed);
             }
+            PipelineReport.plotValidation(runs, outDir.resolve("val-nll.png"), false);
+            PipelineReport.plotValidation(runs, outDir.resolve("val-nll-compute.png"), true);
             Path json = outDir.resolve("summary.json");
             AtomicFiles.writeBytes(json, (new GsonBuilder().setPrettyPrinting().create().toJson(summary) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
@@ -151,21 +174,40 @@ final class PipelineCommand implements Callable<Integer> {
     }
 
     /** Method name to its training config; default NTP and MuToR-2D with the Fashion-MNIST presets. */
-    private static Map<String, Path> methodConfigs(YamlConfig yaml) {
+    private static Map<String, Path> methodConfigs(YamlConfig yaml, List<String> names) {
         Map<String, Path> methods = new LinkedHashMap<>();
-        String list = yaml.getString("methods", "ntp,mutor-2d").replace("[", "").replace("]", "");
-        for (String name : list.split(",")) {
+        List<String> list = names;
+        if (list == null) {
+            list = new ArrayList<>();
+            for (String name : yaml.getString("methods", "ntp,mutor-2d").replace("[", "").replace("]", "").split(",")) {
+                list.add(name);
+            }
+        }
+        for (String name : list) {
             String method = name.trim();
-            String file = switch (method) {
-                case "ntp" -> "configs/fmnist-ntp.yaml";
-                case "mutor-1d" -> "configs/fmnist-mutor1d.yaml";
-                case "mutor-2d" -> "configs/fmnist-mutor2d.yaml";
-                default -> throw new IllegalArgumentException("invalid method '" + method
-                        + "' in the pipeline config; use ntp, mutor-1d or mutor-2d");
-            };
-            methods.put(method, Path.of(yaml.getString("config_" + method.replace('-', '_'), file)));
+            methods.put(method, configPath(yaml, method));
         }
         return methods;
+    }
+
+    private static Path configPath(YamlConfig yaml, String method) {
+        String preset = switch (method) {
+            case "ntp", NTP_EQUAL_COMPUTE -> "ntp";
+            case "mutor-1d" -> "mutor-1d";
+            case "mutor-2d" -> "mutor-2d";
+            default -> throw new IllegalArgumentException("invalid method '" + method
+                    + "' in the pipeline config; use ntp, ntp-equal-compute, mutor-1d or mutor-2d");
+        };
+        String file = "configs/fmnist-" + preset.replace("-", "") + ".yaml";
+        return Path.of(yaml.getString("config_" + preset.replace('-', '_'), file));
+    }
+
+    /** Steps of NTP that cost the training FLOPs of {@code steps} MuToR-2D steps. */
+    static long equalComputeSteps(YamlConfig yaml, long steps) throws IOException {
+        Map<String, Object> none = Map.of();
+        TrainConfig ntp = TrainConfig.fromYaml(YamlConfig.load(configPath(yaml, "ntp")), none);
+        TrainConfig mutor = TrainConfig.fromYaml(YamlConfig.load(configPath(yaml, "mutor-2d")), none);
+        return TrainFlops.equalComputeSteps(ntp, mutor, steps);
     }
 
     private static void extract(VqModel tokenizer, Path vqPath, String data, Path dir, PrintWriter log)
@@ -213,6 +255,29 @@ final class PipelineCommand implements Callable<Integer> {
         overrides.put("seed", Integer.toString(seed));
         overrides.put("resume", "true");
         GptTrainer.run(TrainConfig.fromYaml(YamlConfig.load(yaml), overrides), new TrainListener() { }, null);
+    }
+
+    /** Ten samples of every class, one class per row, from a run's model: a PNG for the results. */
+    private static void writeClassGrid(Path run, Path png, VqModel tokenizer, double cfg, long seed, Device device,
+                                       PrintWriter log) throws IOException {
+        if (Files.isRegularFile(png)) {
+            return;
+        }
+        GptLoader.Request request = new GptLoader.Request(null, 0, 0, false, GptWeights.RegisterPolicy.SKIP);
+        try (GptModel model = GptLoader.load(run.resolve("model.safetensors"), request, device)) {
+            int classes = model.config().numClasses();
+            int perClass = 10;
+            int[] labels = new int[classes * perClass];
+            long[] indices = new long[labels.length];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = i / perClass;
+                indices[i] = i;
+            }
+            long[][] codes = new Sampler(model).sample(labels, indices, new SamplingOptions(cfg, -1, 1.0, 0, 1.0), seed);
+            ImageGrid.write(png, GenerateCommand.decode(tokenizer, codes, model.config()), perClass,
+                    ImageGrid.DEFAULT_PADDING);
+        }
+        log.println("class grid " + png + ": written");
     }
 
     private static long storedStep(Path model) throws IOException {

@@ -56,6 +56,12 @@ public final class GptTrainer {
     public static final List<String> COLUMNS = List.of("ntp_loss", "reg_loss", "loss", "lr", "grad_norm",
             "tokens_per_s", "val_nll");
 
+    /**
+     * Checkpoint metadata key: wall seconds spent training up to the saved step, summed over
+     * resumed sessions (validation, sampling and checkpoint writes included).
+     */
+    public static final String TRAIN_SECONDS = "train_seconds";
+
     /** Stream of the per-sample draws within a micro-batch. */
     private static final long STREAM_SAMPLES = 0x53414DL;
 
@@ -68,6 +74,9 @@ public final class GptTrainer {
     private final GptModel.Dropout dropout;
     private double ntpSum;
     private double registerSum;
+    /** Wall seconds of training before this process (from the resumed state), and this process's start. */
+    private double priorSeconds;
+    private long startNanos;
 
     private GptTrainer(TrainConfig config, GptModel model, CodeSplit train) {
         this.config = config;
@@ -152,12 +161,13 @@ public final class GptTrainer {
                     throw new FormatException(statePath + ": was trained with method " + method + ", not "
                             + config.method().key() + "; resume with the same method or use another out folder");
                 }
+                priorSeconds = extra.has(TRAIN_SECONDS) ? extra.get(TRAIN_SECONDS).getAsDouble() : 0;
             }
             int tokensPerSample = config.model().blockSize();
             double lastLoss = Double.NaN;
             double lastVal = Double.NaN;
             long startStep = trainer.step();
-            long startNanos = System.nanoTime();
+            startNanos = System.nanoTime();
             Interval interval = new Interval();
             try (MetricsLog metrics = resumed ? MetricsLog.resume(csv, COLUMNS, startStep + 1)
                     : MetricsLog.create(csv, COLUMNS);
@@ -245,13 +255,16 @@ public final class GptTrainer {
     }
 
     private void save(Trainer trainer, Path statePath, Path modelPath, long step) throws IOException {
+        double seconds = priorSeconds + (System.nanoTime() - startNanos) / 1e9;
         JsonObject extra = new JsonObject();
         extra.addProperty("method", config.method().key());
+        extra.addProperty(TRAIN_SECONDS, seconds);
         trainer.save(statePath, extra);
         JsonObject meta = new JsonObject();
         meta.add(GptLoader.CONFIG_KEY, GptLoader.toJson(config.model()));
         meta.addProperty("method", config.method().key());
         meta.addProperty("step", step);
+        meta.addProperty(TRAIN_SECONDS, seconds);
         boolean withRegister = model.hasRegisterEmbedding();
         Checkpoint.save(modelPath, GptWeights.stateDict(model, withRegister), meta);
         if (trainer.ema() != null) {

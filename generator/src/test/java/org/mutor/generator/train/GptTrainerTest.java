@@ -66,16 +66,23 @@ class GptTrainerTest {
         return losses;
     }
 
+    private static double trainSeconds(Path out) throws IOException {
+        return Checkpoint.load(out.resolve("model.safetensors")).meta().get(GptTrainer.TRAIN_SECONDS).getAsDouble();
+    }
+
     @Test
     void resumeRepeatsUninterruptedRun(@TempDir Path dir) throws IOException {
         Path codes = TinyTraining.shards(dir.resolve("codes"), 30, 2, 4, 16, 3, 1);
         List<Double> straight = losses(config(codes, dir.resolve("a"), "mutor-2d", 30));
         List<Double> first = losses(config(codes, dir.resolve("b"), "mutor-2d", 20));
+        double firstSeconds = trainSeconds(dir.resolve("b"));
         TrainConfig resumed = config(codes, dir.resolve("b"), "mutor-2d", 30).withRun(codes, dir.resolve("b"), 30, true);
         List<Double> second = losses(resumed);
         assertEquals(30, straight.size());
         assertEquals(20, first.size());
         assertEquals(10, second.size(), "resume runs only the remaining steps");
+        assertTrue(firstSeconds > 0, "wall time recorded: " + firstSeconds);
+        assertTrue(trainSeconds(dir.resolve("b")) > firstSeconds, "wall time adds up over the resumed session");
         for (int i = 0; i < 20; i++) {
             assertEquals(straight.get(i), first.get(i), 1e-6 * straight.get(i), "step " + (i + 1));
         }
