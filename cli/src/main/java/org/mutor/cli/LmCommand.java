@@ -35,8 +35,11 @@ final class LmCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** jsonl field options shared by both subcommands. */
-    static final class FieldOptions {
+    /** Model folder and jsonl field options shared by both subcommands. */
+    static final class InputOptions {
+
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model folder.")
+        Path model;
 
         @Option(names = "--prompt-field", paramLabel = "NAME",
                 description = "Field holding the prompt, used as written (default: GSM8K's 'question' in its template).")
@@ -69,10 +72,7 @@ final class LmCommand implements Callable<Integer> {
         CommonOptions common;
 
         @Mixin
-        FieldOptions fieldOptions;
-
-        @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model folder.")
-        Path model;
+        InputOptions inputs;
 
         @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training jsonl.")
         Path data;
@@ -118,7 +118,7 @@ final class LmCommand implements Callable<Integer> {
             if (!method.equals("ntp") && !method.equals("mutor")) {
                 throw new ParameterException(spec.commandLine(), "--method must be ntp or mutor, not '" + method + "'");
             }
-            LmFinetune.Options options = new LmFinetune.Options(model, data, fieldOptions.fields(),
+            LmFinetune.Options options = new LmFinetune.Options(inputs.model, data, inputs.fields(),
                     method.equals("mutor"), dMax, alpha, lr, epochs, batchSize, gradAccum, maxLength, out, resume,
                     common.seed);
             Device device = common.startEngine();
@@ -148,10 +148,7 @@ final class LmCommand implements Callable<Integer> {
         CommonOptions common;
 
         @Mixin
-        FieldOptions fieldOptions;
-
-        @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model folder.")
-        Path model;
+        InputOptions inputs;
 
         @Option(names = "--data", required = true, paramLabel = "FILE", description = "Test jsonl.")
         Path data;
@@ -178,8 +175,8 @@ final class LmCommand implements Callable<Integer> {
             }
             Device device = common.startEngine();
             PrintWriter o = spec.commandLine().getOut();
-            try (CausalLm lm = CausalLm.load(model, device); LmTokenizer tokenizer = LmTokenizer.open(model)) {
-                LmData.Loaded loaded = LmData.load(data, fieldOptions.fields(), tokenizer, maxLength, lm.config().eosId());
+            try (CausalLm lm = CausalLm.load(inputs.model, device); LmTokenizer tokenizer = LmTokenizer.open(inputs.model)) {
+                LmData.Loaded loaded = LmData.load(data, inputs.fields(), tokenizer, maxLength, lm.config().eosId());
                 double loss = LmEval.heldOutLoss(lm, loaded.examples(), batchSize);
                 List<LmEval.Prediction> predictions = LmEval.predict(lm, tokenizer, loaded.examples(), maxNewTokens, null);
                 double accuracy = LmEval.accuracy(predictions);

@@ -5,12 +5,15 @@ import com.google.gson.JsonObject;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.mutor.common.format.AtomicFiles;
 import org.mutor.common.format.Checkpoint;
 import org.mutor.common.train.MetricsLog;
 import org.mutor.generator.train.GptTrainer;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,6 +93,10 @@ final class PipelineReport {
         XYChart chart = new XYChartBuilder().width(900).height(560)
                 .title("Fashion-MNIST validation NLL (test-split codes)")
                 .xAxisTitle(byCompute ? "training PFLOPs" : "step").yAxisTitle("NLL, nats per image token").build();
+        chart.getStyler().setYAxisDecimalPattern("0.000");
+        Color[] palette = chart.getStyler().getTheme().getSeriesColors();
+        Marker[] markers = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP};
+        List<String> methods = new ArrayList<>();
         for (Run run : runs) {
             double[][] curve = validationCurve(run.dir());
             if (curve[0].length == 0) {
@@ -101,7 +108,14 @@ final class PipelineReport {
                     x[i] = x[i] * run.flopsPerStep() / 1e15;
                 }
             }
-            chart.addSeries(run.label(), x, curve[1]).setMarker(SeriesMarkers.CIRCLE);
+            if (!methods.contains(run.method())) {
+                methods.add(run.method());
+            }
+            // One colour per method and one marker per seed, so the seeds of a method read as a band.
+            XYSeries series = chart.addSeries(run.label(), x, curve[1]);
+            series.setLineColor(palette[methods.indexOf(run.method()) % palette.length]);
+            series.setMarkerColor(palette[methods.indexOf(run.method()) % palette.length]);
+            series.setMarker(markers[Math.floorMod(run.seed(), markers.length)]);
         }
         AtomicFiles.writeBytes(png, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }

@@ -62,6 +62,21 @@ final class TokenizerCodecCommands {
         }
     }
 
+    /** Image input of encode and reconstruct: the path and the crop size of image files. */
+    static final class ImageInput {
+
+        @Option(names = "--in", required = true, paramLabel = "INPUT", description = "Image, folder or .npy array.")
+        Path in;
+
+        @Option(names = "--image-size", defaultValue = "256", paramLabel = "PX",
+                description = "Crop size of image inputs. Default: ${DEFAULT-VALUE}.")
+        int imageSize;
+
+        TokenizerInputs.Images read() throws IOException {
+            return TokenizerInputs.read(in, imageSize);
+        }
+    }
+
     /** {@code mutor tokenizer encode}. */
     @Command(name = "encode",
             mixinStandardHelpOptions = true,
@@ -80,19 +95,15 @@ final class TokenizerCodecCommands {
         @Mixin
         Shared shared;
 
-        @Option(names = "--in", required = true, paramLabel = "INPUT", description = "Image, folder or .npy array.")
-        Path in;
+        @Mixin
+        ImageInput input;
 
         @Option(names = "--out", required = true, paramLabel = "FILE.npy", description = "Output codes.")
         Path out;
 
-        @Option(names = "--image-size", defaultValue = "256", paramLabel = "PX",
-                description = "Crop size of image inputs. Default: ${DEFAULT-VALUE}.")
-        int imageSize;
-
         @Override
         public Integer call() throws Exception {
-            TokenizerInputs.Images images = TokenizerInputs.read(in, imageSize);
+            TokenizerInputs.Images images = input.read();
             try (VqModel model = shared.load(spec); NDManager m = model.manager().newSubManager()) {
                 images.checkFits(model.config().downsampleFactor());
                 List<long[]> parts = new ArrayList<>();
@@ -199,19 +210,15 @@ final class TokenizerCodecCommands {
         @Mixin
         Shared shared;
 
-        @Option(names = "--in", required = true, paramLabel = "INPUT", description = "Image, folder or .npy array.")
-        Path in;
+        @Mixin
+        ImageInput input;
 
         @Option(names = "--out", required = true, paramLabel = "OUT", description = "A .png grid or a folder.")
         Path out;
 
-        @Option(names = "--image-size", defaultValue = "256", paramLabel = "PX",
-                description = "Crop size of image inputs. Default: ${DEFAULT-VALUE}.")
-        int imageSize;
-
         @Override
         public Integer call() throws Exception {
-            TokenizerInputs.Images images = TokenizerInputs.read(in, imageSize);
+            TokenizerInputs.Images images = input.read();
             List<RgbImage> originals = new ArrayList<>();
             List<RgbImage> rebuilt = new ArrayList<>();
             try (VqModel model = shared.load(spec); NDManager m = model.manager().newSubManager()) {
