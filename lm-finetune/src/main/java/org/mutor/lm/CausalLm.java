@@ -1,5 +1,6 @@
 package org.mutor.lm;
 
+import org.mutor.common.nn.Attention;
 import org.mutor.common.nn.KvCache;
 import org.mutor.common.tensor.EngineArrays;
 import ai.djl.Device;
@@ -171,23 +172,7 @@ public final class CausalLm implements AutoCloseable {
                 .reshape(b, l, kvHeads, d).transpose(0, 2, 1, 3); // [B, G, L, D]
         q = rotate(q, cos, sin);
         k = rotate(k, cos, sin);
-        if (cache != null) {
-            cache.write(layer, k, v, start);
-            k = cache.keys(layer, start + (int) l);   // [B, G, S, D]
-            v = cache.values(layer, start + (int) l); // [B, G, S, D]
-        }
-        if (kvHeads != heads) {
-            // Query head h reads key/value head h / (H / G), as the reference's repeat_kv.
-            k = k.repeat(1, heads / kvHeads);
-            v = v.repeat(1, heads / kvHeads);
-        }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));                       // [B, H, L, S]
-        scores = scores.mul(EngineArrays.scalar(scores, 1.0 / Math.sqrt(d)));
-        if (bias != null) {
-            scores = scores.add(bias);
-        }
-        NDArray out = scores.softmax(-1).matMul(v)                       // [B, H, L, D]
-                .transpose(0, 2, 1, 3).reshape(b, l, (long) heads * d);  // [B, L, H*D]
+        NDArray out = Attention.scaledDotProduct(q, k, v, bias, cache, layer, start); // [B, L, H*D]
         return Linear.linear(out, param(p + "self_attn.o_proj.weight")).singletonOrThrow();
     }
 

@@ -1,5 +1,6 @@
 package org.mutor.generator.gpt;
 
+import org.mutor.common.nn.Attention;
 import org.mutor.common.nn.KvCache;
 import org.mutor.common.tensor.EngineArrays;
 import ai.djl.Device;
@@ -185,22 +186,7 @@ public final class GptModel implements AutoCloseable {
         NDArray q = applyRotary(parts.get(0).reshape(b, l, heads, d), rotary).transpose(0, 2, 1, 3); // [B, H, L, D]
         NDArray k = applyRotary(parts.get(1).reshape(b, l, kvHeads, d), rotary).transpose(0, 2, 1, 3); // [B, G, L, D]
         NDArray v = parts.get(2).reshape(b, l, kvHeads, d).transpose(0, 2, 1, 3);                   // [B, G, L, D]
-        if (cache != null) {
-            cache.write(layer, k, v, start);
-            k = cache.keys(layer, start + (int) l);   // [B, G, S, D]
-            v = cache.values(layer, start + (int) l); // [B, G, S, D]
-        }
-        if (kvHeads != heads) {
-            k = k.repeat(1, heads / kvHeads);
-            v = v.repeat(1, heads / kvHeads);
-        }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));                         // [B, H, L, S]
-        scores = scores.mul(EngineArrays.scalar(scores, 1.0 / Math.sqrt(d)));
-        if (bias != null) {
-            scores = scores.add(bias);
-        }
-        NDArray out = scores.softmax(-1).matMul(v);                                  // [B, H, L, D]
-        out = out.transpose(0, 2, 1, 3).reshape(b, l, (long) heads * d);            // [B, L, C]
+        NDArray out = Attention.scaledDotProduct(q, k, v, bias, cache, layer, start); // [B, L, C]
         return Linear.linear(out, param(prefix + "wo.weight")).singletonOrThrow();
     }
 
