@@ -12,6 +12,7 @@ import com.google.gson.JsonObject;
 
 import org.mutor.common.data.FashionMnist;
 import org.mutor.common.format.AtomicFiles;
+import org.mutor.common.progress.Progress;
 import org.mutor.common.tensor.HostTensor;
 import org.mutor.eval.FeatureExtractor;
 import org.mutor.eval.fmnist.FmnistExtractor;
@@ -113,29 +114,32 @@ final class AgreementCommand implements Callable<Integer> {
         int[] agreed = new int[classes];
         int total = classes * perClass;
         int grid = config.gridSize();
-        for (int start = 0; start < total; start += batchSize) {
-            int n = Math.min(batchSize, total - start);
-            int[] labels = new int[n];
-            long[] indices = new long[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = (start + i) / perClass;
-                indices[i] = start + i;
-            }
-            long[][] codes = sampler.sample(labels, indices, options, seed);
-            long[] flat = new long[n * grid * grid];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(codes[i], 0, flat, i * grid * grid, grid * grid);
-            }
-            try (NDManager batch = manager.newSubManager(); NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                NDArray decoded = tokenizer.decode(batch.create(flat, new Shape(n, grid, grid)));
-                HostTensor bytes = AdmSampleFile.toUint8(decoded, (int) decoded.getShape().get(2));
-                long[] predicted = classifier.extract(bytes.toNDArray(batch), batch).logits().argMax(1).toLongArray();
+        try (Progress progress = Progress.start("agreement", total)) {
+            for (int start = 0; start < total; start += batchSize) {
+                int n = Math.min(batchSize, total - start);
+                int[] labels = new int[n];
+                long[] indices = new long[n];
                 for (int i = 0; i < n; i++) {
-                    if (predicted[i] == labels[i]) {
-                        agreed[labels[i]]++;
+                    labels[i] = (start + i) / perClass;
+                    indices[i] = start + i;
+                }
+                long[][] codes = sampler.sample(labels, indices, options, seed);
+                long[] flat = new long[n * grid * grid];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(codes[i], 0, flat, i * grid * grid, grid * grid);
+                }
+                try (NDManager batch = manager.newSubManager(); NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray decoded = tokenizer.decode(batch.create(flat, new Shape(n, grid, grid)));
+                    HostTensor bytes = AdmSampleFile.toUint8(decoded, (int) decoded.getShape().get(2));
+                    long[] predicted = classifier.extract(bytes.toNDArray(batch), batch).logits().argMax(1).toLongArray();
+                    for (int i = 0; i < n; i++) {
+                        if (predicted[i] == labels[i]) {
+                            agreed[labels[i]]++;
+                        }
                     }
                 }
+                progress.step(n);
             }
         }
         return agreed;

@@ -91,7 +91,7 @@ final class PipelineCommand implements Callable<Integer> {
                     + "mutor-2d), mutor-1d, mutor-2d.")
     List<String> methodNames;
 
-    @Option(names = "--seeds", split = ",", paramLabel = "S1,S2,...", description = "Overrides the seeds.")
+    @Option(names = "--seeds", split = ",", paramLabel = "S1,S2,...", description = "Overrides the training seeds: one run per method and seed (--seed below is unused here).")
     List<Integer> seeds;
 
     @Option(names = "--max-steps", paramLabel = "N", description = "Overrides the training steps of every run.")
@@ -119,6 +119,13 @@ final class PipelineCommand implements Callable<Integer> {
         double cfg = yaml.getDouble("cfg", 2.0);
         int batch = yaml.getInt("batch_size", 50);
         Map<String, Path> methods = methodConfigs(yaml, methodNames);
+        requireAtLeast("max_steps", steps, 1);
+        requireAtLeast("eval_samples", samples, 2);
+        requireAtLeast("agreement_per_class", perClass, 1);
+        requireAtLeast("batch_size", batch, 1);
+        if (seedList.isEmpty()) {
+            throw new IllegalArgumentException("no seeds given; list at least one, for example --seeds 0,1,2");
+        }
         PrintWriter log = spec.commandLine().getErr();
         Device device = common.startEngine();
         Files.createDirectories(outDir);
@@ -165,6 +172,12 @@ final class PipelineCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private static void requireAtLeast(String key, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException("invalid " + key + " " + value + "; use at least " + min);
+        }
+    }
+
     private static List<Integer> toList(int[] values) {
         List<Integer> list = new ArrayList<>();
         for (int v : values) {
@@ -196,7 +209,7 @@ final class PipelineCommand implements Callable<Integer> {
             case "mutor-1d" -> "mutor-1d";
             case "mutor-2d" -> "mutor-2d";
             default -> throw new IllegalArgumentException("invalid method '" + method
-                    + "' in the pipeline config; use ntp, ntp-equal-compute, mutor-1d or mutor-2d");
+                    + "'; use ntp, ntp-equal-compute, mutor-1d or mutor-2d");
         };
         String file = "configs/fmnist-" + preset.replace("-", "") + ".yaml";
         return Path.of(yaml.getString("config_" + preset.replace('-', '_'), file));
