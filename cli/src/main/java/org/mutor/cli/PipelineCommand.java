@@ -32,6 +32,8 @@ import org.mutor.generator.train.TrainListener;
 import org.mutor.tokenizer.VqModel;
 import org.mutor.tokenizer.codes.CodeExtractor;
 import org.mutor.tokenizer.codes.ImageSource;
+import org.mutor.tokenizer.train.VqTrainConfig;
+import org.mutor.tokenizer.train.VqTrainer;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,7 +73,7 @@ final class PipelineCommand implements Callable<Integer> {
     /** Pipeline keys of the YAML file; each is also a flag. */
     static final java.util.Set<String> KEYS = java.util.Set.of("out", "vq", "methods", "seeds", "max_steps",
             "eval_samples", "agreement_per_class", "cfg", "batch_size", "config_ntp", "config_mutor_1d",
-            "config_mutor_2d");
+            "config_mutor_2d", "vq_config");
 
     /** NTP trained for as many FLOPs as MuToR-2D spends in max_steps. */
     static final String NTP_EQUAL_COMPUTE = "ntp-equal-compute";
@@ -86,12 +88,19 @@ final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Overrides the output folder.")
     Path out;
 
+    @Option(names = "--vq", paramLabel = "CKPT",
+            description = "Overrides the tokenizer. An existing file with no train-state.safetensors beside it is used "
+                    + "as it is; otherwise the tokenizer is trained (or resumed) into its folder with vq_config "
+                    + "(default configs/train-vq-fmnist.yaml), for example --vq runs/pipeline-fmnist/vq/vq.safetensors.")
+    Path vqOverride;
+
     @Option(names = "--methods", split = ",", paramLabel = "M1,M2,...",
             description = "Overrides the methods: ntp, ntp-equal-compute (NTP given the training FLOPs of "
                     + "mutor-2d), mutor-1d, mutor-2d.")
     List<String> methodNames;
 
-    @Option(names = "--seeds", split = ",", paramLabel = "S1,S2,...", description = "Overrides the training seeds: one run per method and seed (--seed below is unused here).")
+    @Option(names = "--seeds", split = ",", paramLabel = "S1,S2,...", description = "Overrides the training seeds: one run per method and seed (--seed below is unused "
+                    + "here).")
     List<Integer> seeds;
 
     @Option(names = "--max-steps", paramLabel = "N", description = "Overrides the training steps of every run.")
@@ -111,7 +120,8 @@ final class PipelineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         YamlConfig yaml = YamlConfig.load(config).requireKnownKeys(KEYS);
         Path outDir = out != null ? out : Path.of(yaml.getString("out", "runs/pipeline-fmnist"));
-        Path vqPath = Path.of(yaml.getString("vq", "models/default/vq.safetensors"));
+        Path vqPath = vqOverride != null ? vqOverride : Path.of(yaml.getString("vq", "models/default/vq.safetensors"));
+        Path vqConfig = Path.of(yaml.getString("vq_config", "configs/train-vq-fmnist.yaml"));
         List<Integer> seedList = seeds != null ? seeds : toList(yaml.getIntList("seeds", new int[] {0, 1, 2}));
         long steps = maxSteps != null ? maxSteps : yaml.getLong("max_steps", 3000);
         int samples = evalSamples != null ? evalSamples : yaml.getInt("eval_samples", 10000);
@@ -127,8 +137,13 @@ final class PipelineCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no seeds given; list at least one, for example --seeds 0,1,2");
         }
         PrintWriter log = spec.commandLine().getErr();
+        if (needsTokenizerTraining(vqPath) && !vqPath.getFileName().toString().equals("vq.safetensors")) {
+            throw new IllegalArgumentException("tokenizer " + vqPath + " not found; give an existing checkpoint, or a "
+                    + "path ending in vq.safetensors to train one there with " + vqConfig);
+        }
         Device device = common.startEngine();
         Files.createDirectories(outDir);
+        trainTokenizer(vqPath, vqConfig, device, log);
 
         Path codesTrain = outDir.resolve("codes-train");
         Path codesTest = outDir.resolve("codes-test");
@@ -221,6 +236,34 @@ final class PipelineCommand implements Callable<Integer> {
         TrainConfig ntp = TrainConfig.fromYaml(YamlConfig.load(configPath(yaml, "ntp")), none);
         TrainConfig mutor = TrainConfig.fromYaml(YamlConfig.load(configPath(yaml, "mutor-2d")), none);
         return TrainFlops.equalComputeSteps(ntp, mutor, steps);
+    }
+
+    /** True unless {@code vq} is a finished checkpoint: present, with no training state beside it. */
+    static boolean needsTokenizerTraining(Path vq) {
+        Path parent = vq.toAbsolutePath().getParent();
+        return !Files.isRegularFile(vq) || Files.exists(parent.resolve("train-state.safetensors"));
+    }
+
+    /** Trains or resumes the tokenizer into the folder of {@code vq} unless it is a finished checkpoint. */
+    private static void trainTokenizer(Path vq, Path config, Device device, PrintWriter log) throws IOException {
+        if (!needsTokenizerTraining(vq)) {
+            log.println("tokenizer " + vq + ": given");
+            return;
+        }
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        overrides.put("out", vq.toAbsolutePath().getParent().toString());
+        overrides.put("resume", true);
+        VqTrainer.Result result = VqTrainer.run(VqTrainConfig.fromYaml(YamlConfig.load(config), overrides), device,
+                line -> {
+                    log.println(line);
+                    log.flush();
+                });
+        if (Double.isNaN(result.psnr())) {
+            log.println("tokenizer " + result.checkpoint() + ": done, " + result.steps() + " steps");
+        } else {
+            log.println(String.format(Locale.ROOT, "tokenizer %s: %d steps, held-out PSNR %.2f dB, codebook usage "
+                    + "%.1f%%", result.checkpoint(), result.steps(), result.psnr(), 100 * result.usage()));
+        }
     }
 
     private static void extract(VqModel tokenizer, Path vqPath, String data, Path dir, PrintWriter log)

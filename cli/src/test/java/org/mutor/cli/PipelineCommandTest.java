@@ -53,6 +53,23 @@ class PipelineCommandTest {
     }
 
     @Test
+    void missingTokenizerNeedsTrainablePath(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        CliRunner.Result result = run(out, "--vq", dir.resolve("missing.pt").toString());
+        assertEquals(ExitCodes.FAILURE, result.exitCode());
+        assertTrue(result.err().contains("missing.pt not found"), result.err());
+        assertFalse(Files.exists(out), "nothing written");
+
+        Path bundled = dir.resolve("given/vq.safetensors");
+        Files.createDirectories(bundled.getParent());
+        Files.writeString(bundled, "x");
+        assertFalse(PipelineCommand.needsTokenizerTraining(bundled), "a finished checkpoint is used as it is");
+        Files.writeString(bundled.resolveSibling("train-state.safetensors"), "x");
+        assertTrue(PipelineCommand.needsTokenizerTraining(bundled), "a training state means training resumes");
+        assertTrue(PipelineCommand.needsTokenizerTraining(dir.resolve("new/vq.safetensors")));
+    }
+
+    @Test
     void equalComputeStepsFromPresets() throws Exception {
         org.mutor.common.config.YamlConfig yaml = org.mutor.common.config.YamlConfig.of("test", java.util.Map.of(
                 "config_ntp", "../configs/fmnist-ntp.yaml", "config_mutor_2d", "../configs/fmnist-mutor2d.yaml"));
