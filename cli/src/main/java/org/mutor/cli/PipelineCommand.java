@@ -22,7 +22,6 @@ import org.mutor.eval.FeatureExtractor;
 import org.mutor.eval.fmnist.FmnistExtractor;
 import org.mutor.generator.gpt.GptLoader;
 import org.mutor.generator.gpt.GptModel;
-import org.mutor.generator.gpt.GptWeights;
 import org.mutor.generator.sample.Sampler;
 import org.mutor.generator.sample.SamplingOptions;
 import org.mutor.generator.train.GptTrainer;
@@ -319,7 +318,7 @@ final class PipelineCommand implements Callable<Integer> {
         if (Files.isRegularFile(png)) {
             return;
         }
-        GptLoader.Request request = new GptLoader.Request(null, 0, 0, false, GptWeights.RegisterPolicy.SKIP);
+        GptLoader.Request request = GptLoader.Request.forSampling();
         try (GptModel model = GptLoader.load(run.resolve("model.safetensors"), request, device)) {
             int classes = model.config().numClasses();
             int perClass = 10;
@@ -349,7 +348,7 @@ final class PipelineCommand implements Callable<Integer> {
             log.println("evaluation " + run + ": done");
             return JsonParser.parseString(Files.readString(scoresFile)).getAsJsonObject();
         }
-        GptLoader.Request request = new GptLoader.Request(null, 0, 0, false, GptWeights.RegisterPolicy.SKIP);
+        GptLoader.Request request = GptLoader.Request.forSampling();
         JsonObject scores = new JsonObject();
         try (GptModel model = GptLoader.load(run.resolve("model.safetensors"), request, device);
              NDManager manager = NDManager.newBaseManager(device);

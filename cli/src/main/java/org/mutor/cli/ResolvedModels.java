@@ -62,7 +62,7 @@ record ResolvedModels(GptModel gpt, VqModel vq, double recommendedCfg) {
             throw new IllegalArgumentException("the default model is a " + name + " model with classes 0-"
                     + (bundledClasses - 1) + "; for ImageNet classes, " + ModelHome.imageNetInstructions());
         }
-        GptLoader.Request request = new GptLoader.Request(null, 0, 0, false, GptWeights.RegisterPolicy.SKIP);
+        GptLoader.Request request = GptLoader.Request.forSampling();
         GptModel gpt = GptLoader.load(bundled.resolve("gpt.safetensors"), request, device);
         try {
             VqModel vq = VqOptions.load(bundled.resolve("vq.safetensors"), null, false, device);

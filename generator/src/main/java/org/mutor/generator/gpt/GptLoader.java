@@ -45,6 +45,11 @@ public final class GptLoader {
      */
     public record Request(GptConfig config, int imageSize, int downsample, boolean ema,
                           GptWeights.RegisterPolicy registerPolicy) {
+
+        /** Returns the request for sampling from a checkpoint that stores its config: main weights, register skipped. */
+        public static Request forSampling() {
+            return new Request(null, 0, 0, false, GptWeights.RegisterPolicy.SKIP);
+        }
     }
 
     private GptLoader() {
